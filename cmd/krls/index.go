@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"go.uber.org/zap"
+)
+
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log *zap.Logger) int {
+	fmt.Fprintln(stderr, "krls index: not built into this binary yet")
+	return 2
+}
