@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kconfig
+
+// The lexer follows scripts/kconfig/lexer.l: one token stream per line, `\` + newline joins
+// lines, `#` starts a comment, keywords are whole words of [A-Za-z0-9_-], a word that contains
+// `$(...)` is a macro word (kept unexpanded here: expansion needs the variables of other files
+// and happens when the tree is resolved), strings take ' or " with backslash escapes, and two
+// states the parser switches on: the raw value of an assignment and help text (which ends on
+// dedent).
+
+type tokKind uint8
+
+const (
+	tEOF tokKind = iota
+	tEOL
+	tWord   // identifier, number or macro word
+	tString // quoted string
+	tOr
+	tAnd
+	tEqual
+	tUnequal
+	tLess
+	tLessEqual
+	tGreater
+	tGreaterEqual
+	tNot
+	tOpen
+	tClose
+	tColonEqual
+	tPlusEqual
+	// keywords
+	tBool
+	tChoice
+	tComment
+	tConfig
+	tDefBool
+	tDefTristate
+	tDefault
+	tDepends
+	tEndchoice
+	tEndif
+	tEndmenu
+	tHelp
+	tHex
+	tIf
+	tImply
+	tInt
+	tMainmenu
+	tMenu
+	tMenuconfig
+	tModules
+	tOn
+	tPrompt
+	tRange
+	tSelect
+	tSource
+	tString_ // the `string` type keyword
+	tTristate
+	tVisible
+	tOptional     // choice option, up to 6.10
+	tTransitional // mainline, after 6.17
+	tOption       // old `option NAME[=VALUE]`
+	tRsource      // Kconfiglib extensions, accepted if present
+	tOsource
+	tOrsource
+)
+
+var keywords = map[string]tokKind{
+	"bool": tBool, "choice": tChoice, "comment": tComment, "config": tConfig,
+	"def_bool": tDefBool, "def_tristate": tDefTristate, "default": tDefault,
+	"depends": tDepends, "endchoice": tEndchoice, "endif": tEndif, "endmenu": tEndmenu,
+	"help": tHelp, "---help---": tHelp, "hex": tHex, "if": tIf, "imply": tImply, "int": tInt,
+	"mainmenu": tMainmenu, "menu": tMenu, "menuconfig": tMenuconfig, "modules": tModules,
+	"on": tOn, "prompt": tPrompt, "range": tRange, "select": tSelect, "source": tSource,
+	"string": tString_, "tristate": tTristate, "visible": tVisible, "optional": tOptional,
+	"transitional": tTransitional, "option": tOption, "rsource": tRsource,
+	"osource": tOsource, "orsource": tOrsource,
+	// Very old trees spelled bool "boolean".
+	"boolean": tBool,
+}
+
+var tokNames = map[tokKind]string{
+	tEOF: "end of file", tEOL: "end of line", tWord: "word", tString: "string",
+	tOr: "'||'", tAnd: "'&&'", tEqual: "'='", tUnequal: "'!='", tLess: "'<'",
+	tLessEqual: "'<='", tGreater: "'>'", tGreaterEqual: "'>='", tNot: "'!'",
+	tOpen: "'('", tClose: "')'", tColonEqual: "':='", tPlusEqual: "'+='",
+}
+
+func (k tokKind) String() string {
+	if s, ok := tokNames[k]; ok {
+		return s
+	}
+	for w, kk := range keywords {
+		if kk == k && w != "---help---" && w != "boolean" {
+			return "'" + w + "'"
+		}
+	}
+	return "token"
+}
+
+type token struct {
+	kind  tokKind
+	text  string // word text, string value, keyword as written
+	macro bool   // word or string contains $(
+	rng   Range
+}
+
+type lexer struct {
+	src       []byte
+	off       int
+	line      int
+	lineStart int
+	errs      *[]Error
+	file      string
+}
+
+func newLexer(file string, src []byte, errs *[]Error) *lexer {
+	return &lexer{src: src, line: 1, errs: errs, file: file}
+}
+
+func (l *lexer) pos() Pos { return Pos{l.line, l.off - l.lineStart} }
+
+func (l *lexer) warn(r Range, msg string) {
+	*l.errs = append(*l.errs, Error{File: l.file, Range: r, Msg: msg, Warning: true})
+}
+
+func (l *lexer) errorf(r Range, msg string) {
+	*l.errs = append(*l.errs, Error{File: l.file, Range: r, Msg: msg})
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// skipParens moves past a `(`...`)` group with nesting, starting at the `(`, stopping at the
+// end of the line when unterminated. It reports whether the group was closed.
+func (l *lexer) skipParens() bool {
+	depth := 0
+	for l.off < len(l.src) {
+		c := l.src[l.off]
+		switch c {
+		case '\n':
+			return false
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				l.off++
+				return true
+			}
+		}
+		l.off++
+	}
+	return false
+}
+
+// next returns the next token in the normal state.
+func (l *lexer) next() token {
+	for l.off < len(l.src) {
+		c := l.src[l.off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			l.off++
+			continue
+		case c == '\\' && l.off+1 < len(l.src) && l.src[l.off+1] == '\n':
+			l.off += 2
+			l.line++
+			l.lineStart = l.off
+			continue
+		case c == '\\' && l.off+2 < len(l.src) && l.src[l.off+1] == '\r' && l.src[l.off+2] == '\n':
+			l.off += 3
+			l.line++
+			l.lineStart = l.off
+			continue
+		case c == '#':
+			for l.off < len(l.src) && l.src[l.off] != '\n' {
+				l.off++
+			}
+			continue
+		}
+		break
+	}
+	start := l.pos()
+	if l.off >= len(l.src) {
+		return token{kind: tEOF, rng: Range{start, start}}
+	}
+	c := l.src[l.off]
+	tok := func(k tokKind, n int) token {
+		l.off += n
+		return token{kind: k, text: string(l.src[l.off-n : l.off]), rng: Range{start, l.pos()}}
+	}
+	var c2 byte
+	if l.off+1 < len(l.src) {
+		c2 = l.src[l.off+1]
+	}
+	switch {
+	case c == '\n':
+		t := token{kind: tEOL, rng: Range{start, Pos{start.Line, start.Col + 1}}}
+		l.off++
+		l.line++
+		l.lineStart = l.off
+		return t
+	case c == '|' && c2 == '|':
+		return tok(tOr, 2)
+	case c == '&' && c2 == '&':
+		return tok(tAnd, 2)
+	case c == '=':
+		return tok(tEqual, 1)
+	case c == '!' && c2 == '=':
+		return tok(tUnequal, 2)
+	case c == '!':
+		return tok(tNot, 1)
+	case c == '<' && c2 == '=':
+		return tok(tLessEqual, 2)
+	case c == '<':
+		return tok(tLess, 1)
+	case c == '>' && c2 == '=':
+		return tok(tGreaterEqual, 2)
+	case c == '>':
+		return tok(tGreater, 1)
+	case c == '(':
+		return tok(tOpen, 1)
+	case c == ')':
+		return tok(tClose, 1)
+	case c == ':' && c2 == '=':
+		return tok(tColonEqual, 2)
+	case c == '+' && c2 == '=':
+		return tok(tPlusEqual, 2)
+	case c == '"' || c == '\'':
+		return l.str(c, start)
+	case isWordByte(c) || c == '$':
+		s0 := l.off
+		macro := false
+		for l.off < len(l.src) {
+			c := l.src[l.off]
+			if isWordByte(c) {
+				l.off++
+				continue
+			}
+			if c == '$' {
+				if l.off+1 < len(l.src) && l.src[l.off+1] == '(' {
+					macro = true
+					l.off++
+					if !l.skipParens() {
+						l.errorf(Range{start, l.pos()}, "unterminated reference: missing ')'")
+					}
+					continue
+				}
+				l.off++
+				continue
+			}
+			break
+		}
+		text := string(l.src[s0:l.off])
+		r := Range{start, l.pos()}
+		if !macro {
+			if k, ok := keywords[text]; ok {
+				return token{kind: k, text: text, rng: r}
+			}
+		}
+		return token{kind: tWord, text: text, macro: macro, rng: r}
+	}
+	// Like the kernel, ignore the character with a warning (UTF-8 sequences as one).
+	n := 1
+	for l.off+n < len(l.src) && l.src[l.off+n]&0xC0 == 0x80 {
+		n++
+	}
+	l.off += n
+	l.warn(Range{start, l.pos()}, "ignoring unsupported character")
+	return l.next()
+}
+
+// str reads a quoted string. Backslash escapes the next character; a newline ends the string
+// with a warning, as in the kernel.
+func (l *lexer) str(q byte, start Pos) token {
+	l.off++
+	var b []byte
+	macro := false
+	for {
+		if l.off >= len(l.src) {
+			l.errorf(Range{start, l.pos()}, "unterminated string")
+			break
+		}
+		c := l.src[l.off]
+		if c == '\n' {
+			l.errorf(Range{start, l.pos()}, "unterminated string (multi-line strings are not supported)")
+			break
+		}
+		if c == q {
+			l.off++
+			break
+		}
+		if c == '\\' {
+			l.off++
+			if l.off < len(l.src) && l.src[l.off] != '\n' {
+				b = append(b, l.src[l.off])
+				l.off++
+			}
+			continue
+		}
+		if c == '$' && l.off+1 < len(l.src) && l.src[l.off+1] == '(' {
+			macro = true
+			s := l.off
+			l.off++
+			if !l.skipParens() {
+				l.errorf(Range{start, l.pos()}, "unterminated reference: missing ')'")
+			}
+			b = append(b, l.src[s:l.off]...)
+			continue
+		}
+		b = append(b, c)
+		l.off++
+	}
+	return token{kind: tString, text: string(b), macro: macro, rng: Range{start, l.pos()}}
+}
+
+// assignOp checks, right after a word at the start of a statement, for `=`, `:=` or `+=`.
+func (l *lexer) assignOp() (string, bool) {
+	i := l.off
+	for i < len(l.src) && (l.src[i] == ' ' || l.src[i] == '\t') {
+		i++
+	}
+	if i < len(l.src) && l.src[i] == '=' {
+		return "=", true
+	}
+	if i+1 < len(l.src) && (l.src[i] == ':' || l.src[i] == '+') && l.src[i+1] == '=' {
+		return string(l.src[i : i+2]), true
+	}
+	return "", false
+}
+
+// assignValue reads the raw value of an assignment: after the operator, from the first
+// non-blank to the end of the line (no comments, no continuation, as in lexer.l's ASSIGN_VAL).
+func (l *lexer) assignValue() (string, Range) {
+	for l.off < len(l.src) && (l.src[l.off] == ' ' || l.src[l.off] == '\t') {
+		l.off++
+	}
+	start := l.pos()
+	s := l.off
+	for l.off < len(l.src) && l.src[l.off] != '\n' {
+		l.off++
+	}
+	v := string(l.src[s:l.off])
+	if len(v) > 0 && v[len(v)-1] == '\r' {
+		v = v[:len(v)-1]
+	}
+	return v, Range{start, l.pos()}
+}
+
+// indent measures a line's leading blanks as the kernel does (tabs to the next multiple of 8)
+// and returns the width and byte count.
+func indent(line []byte) (width, n int) {
+	for n < len(line) {
+		switch line[n] {
+		case ' ':
+			width++
+		case '\t':
+			width = (width &^ 7) + 8
+		default:
+			return
+		}
+		n++
+	}
+	return
+}
+
+// help reads a help text starting at the beginning of the line after `help`. The text ends
+// at the first non-blank line indented less than the first one (lexer.l's HELP state), or at
+// a non-blank line in column 0. The lexer is left at the start of that line.
+func (l *lexer) help(h *Help) {
+	var text []byte
+	first := -1
+	lastEnd := h.Keyword.End
+	pendingBlank := 0
+	for l.off < len(l.src) {
+		e := l.off
+		for e < len(l.src) && l.src[e] != '\n' {
+			e++
+		}
+		line := l.src[l.off:e]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		w, n := indent(line)
+		blank := true
+		for _, c := range line[n:] {
+			if c != ' ' && c != '\t' && c != '\f' && c != '\v' {
+				blank = false
+				break
+			}
+		}
+		if !blank {
+			if w == 0 || first >= 0 && w < first {
+				break
+			}
+			if first < 0 {
+				first = w
+			}
+			for ; pendingBlank > 0; pendingBlank-- {
+				text = append(text, '\n')
+			}
+			for i := first; i < w; i++ {
+				text = append(text, ' ')
+			}
+			body := line[n:]
+			for len(body) > 0 && (body[len(body)-1] == ' ' || body[len(body)-1] == '\t') {
+				body = body[:len(body)-1]
+			}
+			h.Lines = append(h.Lines, HelpLine{
+				Text:   string(body),
+				Start:  Pos{l.line, n},
+				Offset: len(text),
+			})
+			text = append(text, body...)
+			text = append(text, '\n')
+			lastEnd = Pos{l.line, n + len(body)}
+		} else if first >= 0 {
+			pendingBlank++
+		}
+		if e < len(l.src) {
+			e++
+			l.line++
+		}
+		l.off = e
+		l.lineStart = e
+	}
+	h.Text = string(text)
+	h.Range.End = lastEnd
+}

@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kconfig
+
+import "fmt"
+
+// File is one parsed Kconfig file: its statements in order, blocks holding their children.
+type File struct {
+	Path  string // as given to ParseFile (relative to the tree root when loaded by Load)
+	Nodes []*Node
+}
+
+// Walk visits every node of f depth first, parents before children; fn returning false skips
+// a node's children.
+func (f *File) Walk(fn func(*Node) bool) {
+	walkNodes(f.Nodes, fn)
+}
+
+func walkNodes(ns []*Node, fn func(*Node) bool) {
+	for _, n := range ns {
+		if fn(n) {
+			walkNodes(n.Children, fn)
+		}
+	}
+}
+
+// NodeAt returns the innermost node whose range contains pos, or nil.
+func (f *File) NodeAt(pos Pos) *Node {
+	var found *Node
+	f.Walk(func(n *Node) bool {
+		if n.Range.Contains(pos) || n.Header.Contains(pos) {
+			found = n
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+// ParseFile parses one Kconfig file. It never stops at an error: each is collected with its
+// position and parsing resumes at the next line. A block left open at the end of the file is
+// reported at its opening line. Macros ($(...)) are kept unexpanded; Load expands them.
+func ParseFile(path string, src []byte) (*File, []Error) {
+	p := &parser{file: path, closeTo: -1}
+	p.l = newLexer(path, src, &p.errs)
+	p.advance()
+	f := &File{Path: path}
+	f.Nodes = p.list(nil)
+	for p.tok.kind != tEOF { // stray end keywords at top level were reported; keep going
+		f.Nodes = append(f.Nodes, p.list(nil)...)
+	}
+	return f, p.errs
+}
+
+type parser struct {
+	l       *lexer
+	tok     token
+	lastEnd Pos // end of the last non-EOL token consumed
+	errs    []Error
+	file    string
+	stack   []*Node // open blocks
+	closeTo int     // when >= 0 during unwinding: index in stack of the block an end keyword closes
+}
+
+func (p *parser) advance() {
+	if p.tok.kind != tEOL && p.tok.kind != tEOF {
+		p.lastEnd = p.tok.rng.End
+	}
+	p.tok = p.l.next()
+}
+
+func (p *parser) errorf(r Range, format string, args ...any) {
+	p.errs = append(p.errs, Error{File: p.file, Range: r, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) warnf(r Range, format string, args ...any) {
+	p.errs = append(p.errs, Error{File: p.file, Range: r, Msg: fmt.Sprintf(format, args...), Warning: true})
+}
+
+// skipLine moves past the current line (after an error).
+func (p *parser) skipLine() {
+	for p.tok.kind != tEOL && p.tok.kind != tEOF {
+		p.advance()
+	}
+	if p.tok.kind == tEOL {
+		p.advance()
+	}
+}
+
+// endLine expects the end of the statement's line; anything else is reported and skipped.
+func (p *parser) endLine() bool {
+	switch p.tok.kind {
+	case tEOL:
+		p.advance()
+		return true
+	case tEOF:
+		return true
+	}
+	p.errorf(p.tok.rng, "unexpected %s at end of statement", describe(p.tok))
+	p.skipLine()
+	return false
+}
+
+func describe(t token) string {
+	switch t.kind {
+	case tWord:
+		return fmt.Sprintf("%q", t.text)
+	case tString:
+		return "string"
+	}
+	return t.kind.String()
+}
+
+var endOf = map[tokKind]Kind{tEndif: KindIf, tEndmenu: KindMenu, tEndchoice: KindChoice}
+var endName = map[Kind]string{KindIf: "endif", KindMenu: "endmenu", KindChoice: "endchoice"}
+
+// list parses statements until the end keyword of block (nil: the file) or the end of file.
+func (p *parser) list(block *Node) []*Node {
+	var out []*Node
+	inChoice := block != nil && block.Kind == KindChoice
+	for {
+		t := p.tok
+		switch t.kind {
+		case tEOL:
+			p.advance()
+			continue
+		case tEOF:
+			if block != nil {
+				p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
+				block.Range.End = p.lastEnd
+			}
+			return out
+		case tEndif, tEndmenu, tEndchoice:
+			want := endOf[t.kind]
+			if block != nil && block.Kind == want {
+				block.End = t.rng
+				p.advance()
+				block.Range.End = p.lastEnd
+				p.endLine()
+				return out
+			}
+			// Does an enclosing block match? Then the inner ones are missing their end.
+			match := -1
+			for i := len(p.stack) - 1; i >= 0; i-- {
+				if p.stack[i].Kind == want {
+					match = i
+					break
+				}
+			}
+			if match < 0 || block == nil {
+				p.errorf(t.rng, "%s without matching %s", t.text, want)
+				p.skipLine()
+				continue
+			}
+			p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
+			block.Range.End = p.lastEnd
+			p.closeTo = match
+			return out
+		case tConfig, tMenuconfig:
+			out = append(out, p.config())
+		case tChoice:
+			if inChoice {
+				p.errorf(t.rng, "choice is not allowed inside a choice")
+			}
+			out = append(out, p.choice())
+		case tComment:
+			out = append(out, p.comment())
+		case tMenu:
+			if inChoice {
+				p.errorf(t.rng, "menu is not allowed inside a choice")
+			}
+			out = append(out, p.menu())
+		case tIf:
+			out = append(out, p.ifBlock())
+		case tSource, tRsource, tOsource, tOrsource:
+			if inChoice {
+				p.errorf(t.rng, "%s is not allowed inside a choice", t.text)
+			}
+			if n := p.source(); n != nil {
+				out = append(out, n)
+			}
+		case tMainmenu:
+			if n := p.mainmenu(); n != nil {
+				out = append(out, n)
+			}
+		case tWord:
+			if op, ok := p.l.assignOp(); ok {
+				out = append(out, p.assign(op))
+				continue
+			}
+			if t.macro {
+				// A line of macros such as $(warning-if,...) expands to nothing in the kernel
+				// (lexer.l drops an empty expansion); keep it for Load to expand.
+				n := &Node{Kind: KindMacro, Text: t.text, TextRange: t.rng, Header: t.rng, Range: t.rng}
+				p.advance()
+				for p.tok.kind == tWord && p.tok.macro {
+					n.Text += " " + p.tok.text
+					p.advance()
+				}
+				n.Range.End, n.Header.End = p.lastEnd, p.lastEnd
+				p.endLine()
+				out = append(out, n)
+				continue
+			}
+			p.errorf(t.rng, "unknown statement %q", t.text)
+			p.skipLine()
+		default:
+			if isOption(t.kind) {
+				p.errorf(t.rng, "%s is not inside a config, choice, menu or comment entry", t.kind)
+			} else {
+				p.errorf(t.rng, "invalid statement: unexpected %s", describe(t))
+			}
+			p.skipLine()
+		}
+		// After a child block closed an outer one, unwind to it.
+		if p.closeTo >= 0 {
+			if block != nil && len(p.stack) > 0 && p.stack[p.closeTo] == block {
+				p.closeTo = -1
+				t := p.tok // the end keyword that closes block
+				block.End = t.rng
+				p.advance()
+				block.Range.End = p.lastEnd
+				p.endLine()
+				return out
+			}
+			if block != nil {
+				p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
+				block.Range.End = p.lastEnd
+				return out
+			}
+			p.closeTo = -1
+		}
+	}
+}
+
+func isOption(k tokKind) bool {
+	switch k {
+	case tBool, tTristate, tString_, tHex, tInt, tPrompt, tDefault, tDefBool, tDefTristate,
+		tDepends, tSelect, tImply, tRange, tHelp, tModules, tVisible, tOptional, tTransitional,
+		tOption, tOn:
+		return true
+	}
+	return false
+}
+
+// block parses the children of n up to its end keyword.
+func (p *parser) block(n *Node) {
+	p.stack = append(p.stack, n)
+	n.Children = p.list(n)
+	p.stack = p.stack[:len(p.stack)-1]
+}
+
+func (p *parser) header(kind Kind) *Node {
+	n := &Node{Kind: kind}
+	n.Header.Start = p.tok.rng.Start
+	n.Range.Start = p.tok.rng.Start
+	p.advance()
+	return n
+}
+
+func (p *parser) finishHeader(n *Node) bool {
+	n.Header.End = p.lastEnd
+	n.Range.End = p.lastEnd
+	return p.endLine()
+}
+
+func (p *parser) config() *Node {
+	kind := KindConfig
+	if p.tok.kind == tMenuconfig {
+		kind = KindMenuconfig
+	}
+	n := p.header(kind)
+	if p.tok.kind == tWord && !p.tok.macro {
+		n.Name, n.NameRange = p.tok.text, p.tok.rng
+		p.advance()
+		p.finishHeader(n)
+	} else {
+		p.errorf(p.tok.rng, "expected a symbol name after %s, found %s", kind, describe(p.tok))
+		n.Header.End = p.lastEnd
+		p.skipLine()
+	}
+	p.options(n)
+	return n
+}
+
+func (p *parser) choice() *Node {
+	n := p.header(KindChoice)
+	if p.tok.kind == tWord && !p.tok.macro { // named choices, removed in 6.11
+		n.Name, n.NameRange = p.tok.text, p.tok.rng
+		p.advance()
+	}
+	p.finishHeader(n)
+	p.options(n)
+	p.block(n)
+	return n
+}
+
+func (p *parser) comment() *Node {
+	n := p.header(KindComment)
+	p.text(n)
+	p.options(n)
+	return n
+}
+
+func (p *parser) menu() *Node {
+	n := p.header(KindMenu)
+	p.text(n)
+	p.options(n)
+	p.block(n)
+	return n
+}
+
+func (p *parser) mainmenu() *Node {
+	n := p.header(KindMainmenu)
+	p.text(n)
+	return n
+}
+
+// text reads the quoted text after menu/comment/mainmenu/source, then the end of line.
+func (p *parser) text(n *Node) {
+	if p.tok.kind != tString {
+		p.errorf(p.tok.rng, "expected a quoted string after %s, found %s", n.Kind, describe(p.tok))
+		n.Header.End = p.lastEnd
+		n.Range.End = p.lastEnd
+		p.skipLine()
+		return
+	}
+	n.Text, n.TextRange = p.tok.text, p.tok.rng
+	p.advance()
+	p.finishHeader(n)
+}
+
+func (p *parser) source() *Node {
+	kw := p.tok.text
+	n := p.header(KindSource)
+	n.Keyword = kw
+	if p.tok.kind != tString {
+		p.errorf(p.tok.rng, "expected a quoted path after %s, found %s", kw, describe(p.tok))
+		p.skipLine()
+		return nil
+	}
+	n.Text, n.TextRange = p.tok.text, p.tok.rng
+	p.advance()
+	p.finishHeader(n)
+	return n
+}
+
+func (p *parser) ifBlock() *Node {
+	n := p.header(KindIf)
+	e, ok := p.expr()
+	if ok {
+		n.Cond = e
+		p.finishHeader(n)
+	} else {
+		n.Header.End = p.lastEnd
+		p.skipLine()
+	}
+	p.block(n)
+	return n
+}
+
+func (p *parser) assign(op string) *Node {
+	n := &Node{Kind: KindAssign, Name: p.tok.text, NameRange: p.tok.rng, Keyword: op}
+	n.Range.Start = p.tok.rng.Start
+	n.Header.Start = p.tok.rng.Start
+	p.advance() // the operator token; the lexer is now just after it
+	n.Text, n.TextRange = p.l.assignValue()
+	n.Header.End, n.Range.End = n.TextRange.End, n.TextRange.End
+	if n.TextRange.Start == n.TextRange.End {
+		n.Header.End, n.Range.End = p.lastEnd, p.lastEnd
+	}
+	p.tok = p.l.next()
+	p.endLine()
+	return n
+}
+
+// options parses the property lines of an entry.
+func (p *parser) options(n *Node) {
+	for {
+		for p.tok.kind == tEOL {
+			p.advance()
+		}
+		t := p.tok
+		if !isOption(t.kind) {
+			return
+		}
+		allowed := optionAllowed(n.Kind, t.kind)
+		if !allowed {
+			p.errorf(t.rng, "%s is not valid for %s", t.kind, n.Kind)
+			p.skipLine()
+			continue
+		}
+		p.option(n, t)
+		if n.Range.End.Less(p.lastEnd) {
+			n.Range.End = p.lastEnd
+		}
+		if n.Help != nil && n.Range.End.Less(n.Help.Range.End) {
+			n.Range.End = n.Help.Range.End
+		}
+	}
+}
+
+func optionAllowed(k Kind, o tokKind) bool {
+	switch k {
+	case KindConfig, KindMenuconfig:
+		return o != tVisible && o != tOptional && o != tOn
+	case KindChoice:
+		switch o {
+		case tPrompt, tBool, tTristate, tDefault, tDepends, tHelp, tOptional, tOption:
+			return true
+		}
+	case KindComment:
+		return o == tDepends
+	case KindMenu:
+		return o == tDepends || o == tVisible
+	}
+	return false
+}
+
+// option parses one property line; false after a reported error.
+func (p *parser) option(n *Node, t token) bool {
+	start := t.rng.Start
+	p.advance()
+	switch t.kind {
+	case tBool, tTristate, tString_, tHex, tInt:
+		typ := map[tokKind]Type{tBool: TypeBool, tTristate: TypeTristate, tString_: TypeString, tHex: TypeHex, tInt: TypeInt}[t.kind]
+		p.setType(n, typ, t.rng)
+		if p.tok.kind == tString {
+			pr := &Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+			p.advance()
+			c, ok := p.ifExpr()
+			if !ok {
+				return false
+			}
+			pr.If = c
+			pr.Range = Range{start, p.lastEnd}
+			p.addPrompt(n, pr)
+		}
+		return p.endLine()
+	case tPrompt:
+		if p.tok.kind != tString {
+			p.errorf(p.tok.rng, "expected a quoted prompt, found %s", describe(p.tok))
+			p.skipLine()
+			return false
+		}
+		pr := &Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+		p.advance()
+		c, ok := p.ifExpr()
+		if !ok {
+			return false
+		}
+		pr.If = c
+		pr.Range = Range{start, p.lastEnd}
+		p.addPrompt(n, pr)
+		return p.endLine()
+	case tDefault, tDefBool, tDefTristate:
+		switch t.kind {
+		case tDefBool:
+			p.setType(n, TypeBool, t.rng)
+		case tDefTristate:
+			p.setType(n, TypeTristate, t.rng)
+		}
+		v, ok := p.expr()
+		if !ok {
+			return false
+		}
+		c, ok := p.ifExpr()
+		if !ok {
+			return false
+		}
+		n.Defaults = append(n.Defaults, &Default{Keyword: t.text, Value: v, If: c, Range: Range{start, p.lastEnd}})
+		return p.endLine()
+	case tDepends:
+		if p.tok.kind != tOn {
+			p.errorf(p.tok.rng, "expected 'on' after depends, found %s", describe(p.tok))
+			p.skipLine()
+			return false
+		}
+		p.advance()
+		e, ok := p.expr()
+		if !ok {
+			return false
+		}
+		n.Depends = append(n.Depends, &Cond{Expr: e, Range: Range{start, p.lastEnd}})
+		return p.endLine()
+	case tVisible:
+		c, ok := p.ifExpr()
+		if !ok {
+			return false
+		}
+		n.Visible = append(n.Visible, &Cond{Expr: c, Range: Range{start, p.lastEnd}})
+		return p.endLine()
+	case tSelect, tImply:
+		if p.tok.kind != tWord {
+			p.errorf(p.tok.rng, "expected a symbol after %s, found %s", t.text, describe(p.tok))
+			p.skipLine()
+			return false
+		}
+		r := &Reverse{Symbol: p.tok.text, SymbolRange: p.tok.rng}
+		p.advance()
+		c, ok := p.ifExpr()
+		if !ok {
+			return false
+		}
+		r.If = c
+		r.Range = Range{start, p.lastEnd}
+		if t.kind == tSelect {
+			n.Selects = append(n.Selects, r)
+		} else {
+			n.Implies = append(n.Implies, r)
+		}
+		return p.endLine()
+	case tRange:
+		lo, ok1 := p.symbol()
+		if !ok1 {
+			return false
+		}
+		hi, ok2 := p.symbol()
+		if !ok2 {
+			return false
+		}
+		c, ok := p.ifExpr()
+		if !ok {
+			return false
+		}
+		n.Ranges = append(n.Ranges, &RangeProp{Low: lo, High: hi, If: c, Range: Range{start, p.lastEnd}})
+		return p.endLine()
+	case tModules, tOptional, tTransitional:
+		n.Options = append(n.Options, &Option{Name: t.text, Range: t.rng})
+		return p.endLine()
+	case tOption: // option env="X", option defconfig_list, option modules, option allnoconfig_y
+		if p.tok.kind != tWord && p.tok.kind != tModules {
+			p.errorf(p.tok.rng, "expected an option name, found %s", describe(p.tok))
+			p.skipLine()
+			return false
+		}
+		o := &Option{Name: p.tok.text}
+		p.advance()
+		if p.tok.kind == tEqual {
+			p.advance()
+			if p.tok.kind == tString || p.tok.kind == tWord {
+				o.Value = p.tok.text
+				p.advance()
+			}
+		}
+		o.Range = Range{start, p.lastEnd}
+		n.Options = append(n.Options, o)
+		return p.endLine()
+	case tHelp:
+		h := &Help{Keyword: t.rng, Range: Range{Start: start}}
+		if p.tok.kind != tEOL && p.tok.kind != tEOF {
+			p.errorf(p.tok.rng, "unexpected %s after help", describe(p.tok))
+			for p.tok.kind != tEOL && p.tok.kind != tEOF {
+				p.advance()
+			}
+		}
+		if p.tok.kind == tEOL {
+			p.l.help(h)
+		} else {
+			h.Range.End = t.rng.End
+		}
+		if n.Help != nil {
+			p.warnf(t.rng, "more than one help text; only the last one is used")
+		}
+		if len(h.Lines) == 0 {
+			p.warnf(t.rng, "blank help text")
+		}
+		n.Help = h
+		p.tok = p.l.next()
+		return true
+	}
+	p.skipLine()
+	return false
+}
+
+func (p *parser) setType(n *Node, t Type, r Range) {
+	if n.Kind == KindChoice && t != TypeBool && t != TypeTristate {
+		p.errorf(r, "a choice must be bool or tristate")
+		return
+	}
+	if n.Type != TypeUnknown && n.Type != t {
+		p.warnf(r, "ignoring type redefinition from %s to %s", n.Type, t)
+		return
+	}
+	n.Type, n.TypeRange = t, r
+}
+
+func (p *parser) addPrompt(n *Node, pr *Prompt) {
+	if len(n.Prompts) > 0 {
+		p.warnf(pr.Range, "prompt redefined")
+	}
+	n.Prompts = append(n.Prompts, pr)
+}
+
+// ifExpr parses an optional `if EXPR`.
+func (p *parser) ifExpr() (*Expr, bool) {
+	if p.tok.kind != tIf {
+		return nil, true
+	}
+	p.advance()
+	return p.expr()
+}
+
+func (p *parser) expr() (*Expr, bool) {
+	x, ok := p.and()
+	for ok && p.tok.kind == tOr {
+		p.advance()
+		var y *Expr
+		y, ok = p.and()
+		if ok {
+			x = &Expr{Op: OpOr, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}
+		}
+	}
+	return x, ok
+}
+
+func (p *parser) and() (*Expr, bool) {
+	x, ok := p.unary()
+	for ok && p.tok.kind == tAnd {
+		p.advance()
+		var y *Expr
+		y, ok = p.unary()
+		if ok {
+			x = &Expr{Op: OpAnd, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}
+		}
+	}
+	return x, ok
+}
+
+var cmpOps = map[tokKind]Op{tEqual: OpEqual, tUnequal: OpUnequal, tLess: OpLess, tLessEqual: OpLessEqual, tGreater: OpGreater, tGreaterEqual: OpGreaterEqual}
+
+func (p *parser) unary() (*Expr, bool) {
+	start := p.tok.rng.Start
+	switch p.tok.kind {
+	case tNot:
+		p.advance()
+		x, ok := p.unary()
+		if !ok {
+			return nil, false
+		}
+		return &Expr{Op: OpNot, X: x, Range: Range{start, x.Range.End}}, true
+	case tOpen:
+		p.advance()
+		x, ok := p.expr()
+		if !ok {
+			return nil, false
+		}
+		if p.tok.kind != tClose {
+			p.errorf(p.tok.rng, "expected ')', found %s", describe(p.tok))
+			p.skipLine()
+			return nil, false
+		}
+		p.advance()
+		// Keep the parentheses in the range so that positions cover what was written.
+		x.Range = Range{start, p.lastEnd}
+		return x, true
+	}
+	x, ok := p.symbol()
+	if !ok {
+		return nil, false
+	}
+	if op, isCmp := cmpOps[p.tok.kind]; isCmp {
+		p.advance()
+		y, ok := p.symbol()
+		if !ok {
+			return nil, false
+		}
+		return &Expr{Op: op, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}, true
+	}
+	return x, true
+}
+
+func (p *parser) symbol() (*Expr, bool) {
+	t := p.tok
+	switch t.kind {
+	case tWord, tString:
+		p.advance()
+		return &Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng}, true
+	}
+	p.errorf(t.rng, "expected a symbol, found %s", describe(t))
+	p.skipLine()
+	return nil, false
+}

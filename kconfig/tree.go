@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kconfig
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Options control Load.
+type Options struct {
+	// SRCARCH selects the architecture whose source chain is followed ("x86" when empty).
+	SRCARCH string
+	// Env holds the environment seen by $(NAME) references. SRCARCH and ARCH default to
+	// SRCARCH. The process environment is never read.
+	Env map[string]string
+	// AllFiles also parses every Kconfig* file of the tree that the source chain does not
+	// reach (other architectures, documentation examples), with their definitions marked
+	// off-chain.
+	AllFiles bool
+}
+
+// Tree is a loaded Kconfig tree: all files, the symbol table and every error.
+type Tree struct {
+	Root  string
+	Files map[string]*File // by path relative to Root, slash-separated
+	// Order lists the files in the order conf reads them (the source chain from Kconfig),
+	// then the files reached only through AllFiles.
+	Order   []string
+	OnChain map[string]bool // files on the source chain of the selected architecture
+	Symbols map[string]*Symbol
+	Sources []*Source
+	Errors  []Error
+	// Modules is the symbol carrying the `modules` option (normally MODULES).
+	Modules string
+}
+
+// Source is one source statement and what it resolved to.
+type Source struct {
+	File    string // the file holding the statement
+	Node    *Node
+	Path    string   // expanded path
+	Targets []string // files it reads, relative to the root
+	Reason  string   // why nothing was read, if so
+}
+
+// Symbol is a config symbol with every definition and use.
+type Symbol struct {
+	Name       string
+	Defs       []*Def
+	Refs       []Ref
+	SelectedBy []*Edge
+	ImpliedBy  []*Edge
+}
+
+// Def is one `config`/`menuconfig` entry of a symbol, where it sits and what it depends on.
+type Def struct {
+	Symbol *Symbol
+	File   string
+	Node   *Node
+	// Dep is the definition's effective dependency: the conditions of the enclosing if
+	// blocks, menus and choice (across source statements) and its own `depends on`, macros
+	// expanded. nil means none.
+	Dep     *Expr
+	Parents []*Node // enclosing blocks (if, menu, choice), outermost first
+	Choice  *Node   // the enclosing choice, if any
+	OnChain bool    // read by conf for the selected architecture
+}
+
+// Edge is a select or imply of a symbol by another one.
+type Edge struct {
+	From *Def
+	Prop *Reverse
+	// Cond is when the edge applies besides From being set: the select's `if` and From's
+	// effective dependency.
+	Cond *Expr
+}
+
+// Ref is a use of a symbol's name.
+type Ref struct {
+	File  string
+	Range Range
+	Node  *Node
+	Role  string // "depends", "select", "imply", "default", "range", "prompt", "if", "visible", "selected-by"
+}
+
+// Type returns the symbol's type: that of the first definition that has one, preferring
+// definitions on the source chain.
+func (s *Symbol) Type() Type {
+	for _, chain := range []bool{true, false} {
+		for _, d := range s.Defs {
+			if d.OnChain == chain && d.Node.Type != TypeUnknown {
+				return d.Node.Type
+			}
+		}
+	}
+	return TypeUnknown
+}
+
+// Lookup returns the symbol name (without CONFIG_), or nil.
+func (t *Tree) Lookup(name string) *Symbol {
+	return t.Symbols[strings.TrimPrefix(name, "CONFIG_")]
+}
+
+// Defs returns the definitions of name that conf reads for the selected architecture, or all
+// of them when none is on the chain.
+func (t *Tree) Defs(name string) []*Def {
+	s := t.Lookup(name)
+	if s == nil {
+		return nil
+	}
+	var on []*Def
+	for _, d := range s.Defs {
+		if d.OnChain {
+			on = append(on, d)
+		}
+	}
+	if len(on) == 0 {
+		return s.Defs
+	}
+	return on
+}
+
+// Deps returns the effective dependency of a symbol, as the kernel's dir_dep: the OR of its
+// definitions' dependencies (see Defs). nil means none (always y), also for unknown names.
+func (t *Tree) Deps(name string) *Expr {
+	defs := t.Defs(name)
+	if len(defs) == 0 {
+		return nil
+	}
+	e := defs[0].Dep
+	for _, d := range defs[1:] {
+		e = Or(e, d.Dep)
+	}
+	return e
+}
+
+// Load reads root/Kconfig and every file it sources, as conf does for opts.SRCARCH, and
+// builds the symbol table. Files are parsed in parallel; problems are collected in
+// Tree.Errors, never fatal. The error is returned only when root/Kconfig cannot be read.
+func Load(root string, opts Options) (*Tree, error) {
+	if opts.SRCARCH == "" {
+		opts.SRCARCH = "x86"
+	}
+	env := map[string]string{"SRCARCH": opts.SRCARCH, "ARCH": opts.SRCARCH, "srctree": "."}
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	if _, err := os.Stat(filepath.Join(root, "Kconfig")); err != nil {
+		return nil, err
+	}
+	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
+	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0)), env: env}
+	ld.x = newExpander(env)
+	w := &walker{ld: ld, onChain: true}
+	w.file("Kconfig", ctx{}, nil)
+	if opts.AllFiles {
+		var rest []string
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // unreadable folders are skipped
+			}
+			if d.IsDir() {
+				if n := d.Name(); n != "." && strings.HasPrefix(n, ".") && p != root {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !strings.HasPrefix(d.Name(), "Kconfig") || !d.Type().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return nil
+			}
+			rel = filepath.ToSlash(rel)
+			if !t.OnChain[rel] {
+				rest = append(rest, rel)
+			}
+			return nil
+		})
+		sort.Slice(rest, func(i, j int) bool {
+			di, dj := strings.Count(rest[i], "/"), strings.Count(rest[j], "/")
+			if di != dj {
+				return di < dj
+			}
+			return rest[i] < rest[j]
+		})
+		for _, f := range rest {
+			ld.get(f)
+		}
+		w := &walker{ld: ld, onChain: false}
+		for _, f := range rest {
+			if _, seen := t.Files[f]; !seen {
+				w.file(f, ctx{}, nil)
+			}
+		}
+	}
+	for _, s := range t.Symbols {
+		sort.SliceStable(s.Refs, func(i, j int) bool {
+			if s.Refs[i].File != s.Refs[j].File {
+				return s.Refs[i].File < s.Refs[j].File
+			}
+			return s.Refs[i].Range.Start.Less(s.Refs[j].Range.Start)
+		})
+	}
+	if t.Modules == "" {
+		t.Modules = "MODULES"
+	}
+	return t, nil
+}
+
+type parsed struct {
+	done chan struct{}
+	file *File
+	errs []Error
+	err  error
+}
+
+type loader struct {
+	t     *Tree
+	root  string
+	mu    sync.Mutex
+	cache map[string]*parsed
+	sem   chan struct{}
+	env   map[string]string
+	x     *expander
+}
+
+// get returns the parse of rel, starting it in the background if needed. Once parsed, the
+// literal source targets of the file are prefetched too, so the sequential walk rarely waits.
+func (ld *loader) get(rel string) *parsed {
+	ld.mu.Lock()
+	p := ld.cache[rel]
+	if p == nil {
+		p = &parsed{done: make(chan struct{})}
+		ld.cache[rel] = p
+		go ld.parse(rel, p)
+	}
+	ld.mu.Unlock()
+	return p
+}
+
+func (ld *loader) parse(rel string, p *parsed) {
+	ld.sem <- struct{}{}
+	src, err := os.ReadFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
+	if err == nil {
+		p.file, p.errs = ParseFile(rel, src)
+	}
+	p.err = err
+	<-ld.sem
+	close(p.done)
+	if err != nil {
+		return
+	}
+	px := newExpander(ld.env)
+	p.file.Walk(func(n *Node) bool {
+		if n.Kind == KindSource && !strings.ContainsAny(n.Text, "*?[") {
+			s, u := px.expand(n.Text, nil, 0)
+			if u == "" && s != "" {
+				if n.Keyword == "rsource" || n.Keyword == "orsource" {
+					s = path.Join(path.Dir(rel), s)
+				}
+				if _, err := os.Stat(filepath.Join(ld.root, filepath.FromSlash(path.Clean(s)))); err == nil {
+					ld.get(path.Clean(s))
+				}
+			}
+		}
+		return true
+	})
+}
+
+type ctx struct {
+	dep     *Expr
+	parents []*Node
+	choice  *Node
+}
+
+type walker struct {
+	ld      *loader
+	onChain bool
+	stack   []string // files being walked, for recursion detection
+}
+
+// errorf records a resolution problem; off the source chain it is only a warning, since
+// other architectures may need variables the selected one does not set.
+func (w *walker) errorf(file string, r Range, msg string) {
+	w.ld.t.Errors = append(w.ld.t.Errors, Error{File: file, Range: r, Msg: msg, Warning: !w.onChain})
+}
+
+// file walks a file reached through a source statement (nil for roots).
+func (w *walker) file(rel string, c ctx, from *Source) {
+	t := w.ld.t
+	for _, s := range w.stack {
+		if s == rel {
+			w.errorf(from.File, from.Node.Header, "recursive inclusion of "+rel)
+			return
+		}
+	}
+	p := w.ld.get(rel)
+	<-p.done
+	if p.err != nil {
+		if from != nil {
+			w.errorf(from.File, from.Node.TextRange, "can't open file \""+rel+"\": "+p.err.Error())
+		} else {
+			w.errorf(rel, Range{}, p.err.Error())
+		}
+		return
+	}
+	if _, seen := t.Files[rel]; !seen {
+		t.Files[rel] = p.file
+		t.Order = append(t.Order, rel)
+		t.Errors = append(t.Errors, p.errs...)
+	}
+	if w.onChain {
+		t.OnChain[rel] = true
+	}
+	w.stack = append(w.stack, rel)
+	w.nodes(rel, p.file.Nodes, c)
+	w.stack = w.stack[:len(w.stack)-1]
+}
+
+func (w *walker) sym(name string) *Symbol {
+	t := w.ld.t
+	s := t.Symbols[name]
+	if s == nil {
+		s = &Symbol{Name: name}
+		t.Symbols[name] = s
+	}
+	return s
+}
+
+// resolve returns e with its macro words expanded (a copy when anything changed).
+func (w *walker) resolve(e *Expr) *Expr {
+	if e == nil {
+		return nil
+	}
+	switch e.Op {
+	case OpSymbol:
+		if !e.Macro {
+			return e
+		}
+		w.ld.x.line = e.Range.Start.Line
+		v, u := w.ld.x.expand(e.Name, nil, 0)
+		c := *e
+		c.Name, c.Unknown, c.Macro = v, u, false
+		if u == "" && !c.Quoted {
+			c.Name = strings.TrimSpace(v)
+		}
+		return &c
+	}
+	x, y := w.resolve(e.X), w.resolve(e.Y)
+	if x == e.X && y == e.Y {
+		return e
+	}
+	c := *e
+	c.X, c.Y = x, y
+	return &c
+}
+
+func (w *walker) refs(file string, n *Node, e *Expr, role string) {
+	e.Walk(func(x *Expr) bool {
+		if x.Op == OpSymbol && !x.Quoted && !x.Macro && !isConstName(x.Name) {
+			s := w.sym(x.Name)
+			s.Refs = append(s.Refs, Ref{File: file, Range: x.Range, Node: n, Role: role})
+		}
+		return true
+	})
+}
+
+func (w *walker) props(file string, n *Node) {
+	for _, p := range n.Prompts {
+		w.refs(file, n, p.If, "prompt")
+	}
+	for _, d := range n.Defaults {
+		w.refs(file, n, d.Value, "default")
+		w.refs(file, n, d.If, "default")
+	}
+	for _, d := range n.Depends {
+		w.refs(file, n, d.Expr, "depends")
+	}
+	for _, d := range n.Visible {
+		w.refs(file, n, d.Expr, "visible")
+	}
+	for _, r := range n.Ranges {
+		w.refs(file, n, r.Low, "range")
+		w.refs(file, n, r.High, "range")
+		w.refs(file, n, r.If, "range")
+	}
+	for _, r := range n.Selects {
+		s := w.sym(r.Symbol)
+		s.Refs = append(s.Refs, Ref{File: file, Range: r.SymbolRange, Node: n, Role: "select"})
+		w.refs(file, n, r.If, "select")
+	}
+	for _, r := range n.Implies {
+		s := w.sym(r.Symbol)
+		s.Refs = append(s.Refs, Ref{File: file, Range: r.SymbolRange, Node: n, Role: "imply"})
+		w.refs(file, n, r.If, "imply")
+	}
+}
+
+func (w *walker) ownDeps(n *Node) *Expr {
+	var e *Expr
+	for _, d := range n.Depends {
+		e = And(e, w.resolve(d.Expr))
+	}
+	return e
+}
+
+func (w *walker) nodes(file string, ns []*Node, c ctx) {
+	t := w.ld.t
+	x := w.ld.x
+	for _, n := range ns {
+		x.file = file
+		x.line = n.Range.Start.Line
+		switch n.Kind {
+		case KindConfig, KindMenuconfig:
+			s := w.sym(n.Name)
+			d := &Def{Symbol: s, File: file, Node: n, Dep: And(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
+			s.Defs = append(s.Defs, d)
+			w.props(file, n)
+			for _, r := range n.Selects {
+				ts := w.sym(r.Symbol)
+				ts.SelectedBy = append(ts.SelectedBy, &Edge{From: d, Prop: r, Cond: And(d.Dep, w.resolve(r.If))})
+			}
+			for _, r := range n.Implies {
+				ts := w.sym(r.Symbol)
+				ts.ImpliedBy = append(ts.ImpliedBy, &Edge{From: d, Prop: r, Cond: And(d.Dep, w.resolve(r.If))})
+			}
+			if n.HasOption("modules") && w.onChain {
+				t.Modules = n.Name
+			}
+		case KindChoice, KindMenu:
+			w.props(file, n)
+			cc := ctx{dep: And(c.dep, w.ownDeps(n)), parents: appendNode(c.parents, n), choice: c.choice}
+			if n.Kind == KindChoice {
+				cc.choice = n
+			}
+			w.nodes(file, n.Children, cc)
+		case KindComment:
+			w.props(file, n)
+		case KindIf:
+			w.refs(file, n, n.Cond, "if")
+			cc := ctx{dep: And(c.dep, w.resolve(n.Cond)), parents: appendNode(c.parents, n), choice: c.choice}
+			w.nodes(file, n.Children, cc)
+		case KindAssign:
+			name, _ := x.expand(n.Name, nil, 0)
+			x.assign(name, n.Keyword, n.Text)
+		case KindMacro:
+			x.expand(n.Text, nil, 0)
+		case KindSource:
+			w.source(file, n, c)
+		}
+	}
+}
+
+func appendNode(ps []*Node, n *Node) []*Node {
+	out := make([]*Node, len(ps)+1)
+	copy(out, ps)
+	out[len(ps)] = n
+	return out
+}
+
+func (w *walker) source(file string, n *Node, c ctx) {
+	t := w.ld.t
+	p, unknown := w.ld.x.expand(n.Text, nil, 0)
+	src := &Source{File: file, Node: n, Path: p}
+	t.Sources = append(t.Sources, src)
+	optional := n.Keyword == "osource" || n.Keyword == "orsource"
+	if unknown != "" {
+		src.Reason = "path is unknown: " + unknown
+		w.errorf(file, n.TextRange, "cannot resolve source \""+n.Text+"\": "+unknown)
+		return
+	}
+	if n.Keyword == "rsource" || n.Keyword == "orsource" {
+		p = path.Join(path.Dir(file), p)
+	}
+	p = strings.TrimPrefix(path.Clean(p), "./")
+	if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
+		src.Reason = "path leaves the tree"
+		w.errorf(file, n.TextRange, "source \""+p+"\" is outside the tree")
+		return
+	}
+	targets := []string{p}
+	if strings.ContainsAny(p, "*?[") { // Kconfiglib-style globbing
+		m, _ := filepath.Glob(filepath.Join(w.ld.root, filepath.FromSlash(p)))
+		targets = targets[:0]
+		for _, f := range m {
+			if r, err := filepath.Rel(w.ld.root, f); err == nil {
+				targets = append(targets, filepath.ToSlash(r))
+			}
+		}
+		sort.Strings(targets)
+	} else if _, err := os.Stat(filepath.Join(w.ld.root, filepath.FromSlash(p))); err != nil {
+		if !optional {
+			src.Reason = "file not found"
+			w.errorf(file, n.TextRange, "can't open file \""+p+"\"")
+		} else {
+			src.Reason = "optional file not found"
+		}
+		return
+	}
+	if !w.onChain {
+		// Off the chain, follow only files the chain did not read.
+		var keep []string
+		for _, f := range targets {
+			if _, seen := t.Files[f]; !seen {
+				keep = append(keep, f)
+			}
+		}
+		targets = keep
+		if len(targets) == 0 {
+			src.Reason = "already read on the source chain"
+		}
+	}
+	src.Targets = targets
+	for _, f := range targets {
+		w.file(f, c, src)
+	}
+}
