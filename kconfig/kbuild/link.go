@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kbuild
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"krls.dev/krls/kconfig"
+)
+
+// Object says how a source file is built.
+type Object struct {
+	Makefile string // the Makefile or Kbuild file read
+	Name     string // the object, e.g. "rnull.o" (for a host program, its name)
+	Source   string // the source file, e.g. "rnull.rs"
+	// Lines is the chain of assignments that build it: the one naming the object, then those
+	// naming the composite it is part of, up to the obj-/lib- line of its module.
+	Lines []*Assign
+	// Mentions is every assignment naming the object, including per-object flags
+	// (RUSTFLAGS_foo.o := ...).
+	Mentions []*Assign
+	// Module is the module (or built-in object) it ends up in: "rnull_mod" for rnull.rs.
+	Module   string
+	Builtin  bool // only through obj-y or lib-y: never a loadable module
+	Hostprog bool
+	// Gates are the CONFIG symbols on the way: obj-$(CONFIG_X) suffixes and enclosing
+	// ifdef/ifeq blocks.
+	Gates []Gate
+}
+
+// Gate is a CONFIG symbol that decides whether an object is built.
+type Gate struct {
+	Symbol string // without CONFIG_
+	Range  Range
+	Assign *Assign // set when the gate is an -$(CONFIG_X) suffix
+	Cond   *Cond   // set when it is an enclosing condition
+	// Negated: the object is built when the symbol is NOT set (else branch, ifndef, or a
+	// condition that is not a plain "is set" test).
+	Negated bool
+}
+
+// Symbols returns the names of the non-negated gates, without duplicates, in order.
+func (o *Object) Symbols() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, g := range o.Gates {
+		if !g.Negated && !seen[g.Symbol] {
+			seen[g.Symbol] = true
+			out = append(out, g.Symbol)
+		}
+	}
+	return out
+}
+
+// ReadMakefile reads the Kbuild file of dir, or its Makefile when there is no Kbuild (the
+// order Kbuild uses, scripts/Makefile.build).
+func ReadMakefile(dir string) (*Makefile, []Error, error) {
+	var lastErr error
+	for _, name := range []string{"Kbuild", "Makefile"} {
+		p := filepath.Join(dir, name)
+		src, err := os.ReadFile(p)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		m, errs := Parse(p, src)
+		return m, errs, nil
+	}
+	return nil, nil, lastErr
+}
+
+// ObjectFor finds how file (a .rs, .c or .S file of dir, e.g. "rnull.rs") is built by dir's
+// Kbuild file or Makefile. It returns nil, nil when no line builds it.
+func ObjectFor(dir, file string) (*Object, error) {
+	m, _, err := ReadMakefile(dir)
+	if err != nil {
+		return nil, err
+	}
+	return m.Object(file), nil
+}
+
+// SourceFor returns the source file an object of dir is built from ("foo.rs", "foo.c" or
+// "foo.S"), or "" when there is none (a composite object, or a missing file).
+func SourceFor(dir, obj string) string {
+	stem := strings.TrimSuffix(obj, ".o")
+	for _, ext := range []string{".rs", ".c", ".S"} {
+		if st, err := os.Stat(filepath.Join(dir, stem+ext)); err == nil && st.Mode().IsRegular() {
+			return stem + ext
+		}
+	}
+	return ""
+}
+
+func stem(file string) string {
+	if i := strings.LastIndexByte(file, '.'); i > 0 {
+		return file[:i]
+	}
+	return file
+}
+
+// Object finds how file (base name, e.g. "rnull.rs") is built by m; nil when it is not.
+func (m *Makefile) Object(file string) *Object {
+	file = path.Base(filepath.ToSlash(file))
+	st := stem(file)
+	obj := st + ".o"
+	o := &Object{Makefile: m.Path, Name: obj, Source: file}
+	flagRe := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(obj) + `($|[^A-Za-z0-9_])`)
+	var first *Assign
+	for _, a := range m.Assigns {
+		named := false
+		for _, w := range a.Words {
+			if w.Text == obj {
+				named = true
+			}
+		}
+		if named || flagRe.MatchString(a.Var) || strings.HasSuffix(a.Var, "_"+obj) {
+			o.Mentions = append(o.Mentions, a)
+		}
+		if named && a.Kind != VarFlags && (first == nil || rank(a) < rank(first)) {
+			first = a
+		}
+	}
+	if first == nil {
+		// A host program names no .o: hostprogs-always-y := single (samples/rust/hostprogs).
+		for _, a := range m.Assigns {
+			if a.Kind != VarHostprogs {
+				continue
+			}
+			for _, w := range a.Words {
+				if w.Text == st {
+					o.Name, o.Module, o.Hostprog = st, st, true
+					o.Lines = []*Assign{a}
+					o.Mentions = append(o.Mentions, a)
+					o.gates(a)
+					return o
+				}
+			}
+		}
+		if len(o.Mentions) == 0 {
+			return nil
+		}
+		return o
+	}
+	o.Module = st
+	m.chain(o, first, st, 0)
+	return o
+}
+
+func rank(a *Assign) int {
+	switch a.Kind {
+	case VarObj, VarLib:
+		return 0
+	case VarComposite:
+		return 1
+	}
+	return 2
+}
+
+// chain follows a from the object upward: a composite's name to the line naming it.
+func (m *Makefile) chain(o *Object, a *Assign, name string, depth int) {
+	o.Lines = append(o.Lines, a)
+	o.gates(a)
+	switch a.Kind {
+	case VarObj, VarLib:
+		o.Module = name
+		o.Builtin = a.Kind == VarLib || a.Suffix == "y" && a.Config == ""
+		return
+	case VarComposite:
+	default:
+		o.Module = name
+		return
+	}
+	o.Module = a.Base
+	if depth > 8 {
+		return
+	}
+	// The composite is named as "<base>.o" in another line, or its variable is expanded
+	// into another one ($(mdio-bus-y), $(sfp-obj-y)).
+	refs := []string{a.Base + ".o", "$(" + a.Var + ")", "$(" + a.Base + "-y)", "$(" + a.Base + "-m)", "$(" + a.Base + "-objs)"}
+	var next *Assign
+	for _, b := range m.Assigns {
+		if b == a || b.Kind == VarFlags {
+			continue
+		}
+		for _, w := range b.Words {
+			for _, r := range refs {
+				if w.Text == r && (next == nil || rank(b) < rank(next)) {
+					next = b
+				}
+			}
+		}
+	}
+	if next != nil {
+		nm := a.Base
+		if next.Kind == VarComposite {
+			nm = next.Base
+		}
+		m.chain(o, next, nm, depth+1)
+		if next.Kind == VarObj || next.Kind == VarLib {
+			o.Module = a.Base
+		}
+	}
+}
+
+func (o *Object) gates(a *Assign) {
+	for _, c := range a.Conds {
+		for _, s := range c.Cond.Symbols {
+			neg := c.Else || !c.Cond.Positive
+			if c.Else && c.Cond.Negative {
+				neg = false
+			}
+			o.Gates = append(o.Gates, Gate{Symbol: s.Name, Range: s.Range, Cond: c.Cond, Negated: neg})
+		}
+	}
+	if a.Config != "" {
+		o.Gates = append(o.Gates, Gate{Symbol: a.Config, Range: a.ConfigRange, Assign: a})
+	}
+}
+
+// Assigns returns the assignments gated by symbol (without CONFIG_) through an -$(CONFIG_X)
+// suffix or an enclosing condition.
+func (m *Makefile) AssignsOf(symbol string) []*Assign {
+	symbol = strings.TrimPrefix(symbol, "CONFIG_")
+	var out []*Assign
+	for _, a := range m.Assigns {
+		hit := a.Config == symbol
+		for _, c := range a.Conds {
+			for _, s := range c.Cond.Symbols {
+				hit = hit || s.Name == symbol
+			}
+		}
+		if hit {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ConfigEntries returns the `config X` definitions of the symbols that gate o (not the
+// negated ones), those in dir's own Kconfig files first. dir is relative to the tree root.
+func ConfigEntries(t *kconfig.Tree, dir string, o *Object) []*kconfig.Def {
+	if o == nil {
+		return nil
+	}
+	dir = path.Clean(filepath.ToSlash(dir))
+	var out []*kconfig.Def
+	for _, s := range o.Symbols() {
+		out = append(out, t.Defs(s)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return path.Dir(out[i].File) == dir && path.Dir(out[j].File) != dir
+	})
+	return out
+}
