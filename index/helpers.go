@@ -183,12 +183,17 @@ func (hp *helperParser) definition(src []byte, toks []cToken, i int, rel string)
 		// No return type: a call inside a body seen at the top level (unbalanced braces).
 		return Helper{}, false
 	}
-	bodyEnd := cMatching(toks, j)
+	x := strings.TrimPrefix(name.text, "rust_helper_")
+	if x == "" {
+		return Helper{}, false
+	}
+	bodyEnd, srcEnd := cMatching(toks, j), len(src)
 	if bodyEnd < 0 {
 		hp.problem(rel, name.line, "unterminated body of "+name.text)
-		bodyEnd = len(toks) - 1
+		bodyEnd = len(toks)
+	} else {
+		srcEnd = toks[bodyEnd].off + 1
 	}
-	x := strings.TrimPrefix(name.text, "rust_helper_")
 	h := Helper{
 		Name:    x,
 		CName:   name.text,
@@ -199,7 +204,7 @@ func (hp *helperParser) definition(src []byte, toks []cToken, i int, rel string)
 			Start: Pos{Line: name.line, Col: name.col},
 			End:   Pos{Line: name.line, Col: name.col + len(name.text)}},
 	}
-	h.Wraps = pickWrapped(x, hp.calls(src[toks[j].off:toks[bodyEnd].off+1], toks[j+1:bodyEnd]))
+	h.Wraps = pickWrapped(x, hp.calls(src[toks[j].off:srcEnd], toks[j+1:bodyEnd]))
 	return h, true
 }
 
@@ -532,4 +537,3 @@ func cBlankComments(src []byte) []byte {
 	}
 	return out
 }
-
