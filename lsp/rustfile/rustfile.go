@@ -53,9 +53,9 @@ type File struct {
 	syntaxOnce sync.Once
 	errors     []Range
 
-	code  []int32 // indexes into Tokens of the non-comment tokens
-	match []int32 // for each code token that opens or closes a group, the code index of its pair; -1 if none
-	depth []int32 // brace/paren/bracket nesting depth before each code token
+	code      []int32 // indexes into Tokens of the non-comment tokens
+	match     []int32 // for each code token that opens or closes a group, the code index of its pair; -1 if none
+	depth     []int32 // brace/paren/bracket nesting depth before each code token
 	macroDefs []Range
 }
 
@@ -138,8 +138,8 @@ type PathRef struct {
 
 // Call is the argument list of a call.
 type Call struct {
-	Parens Range    // from '(' to ')' included
-	Args   []Range  // each argument, trimmed; empty for ()
+	Parens Range   // from '(' to ')' included
+	Args   []Range // each argument, trimmed; empty for ()
 }
 
 // Use is one name a `use` declaration brings into scope.

@@ -140,9 +140,9 @@ fn f() {
 `
 	f := Parse([]byte(src))
 	type ref struct {
-		Written, Name   string
-		InUse, InMacro  bool
-		Args            []string
+		Written, Name  string
+		InUse, InMacro bool
+		Args           []string
 	}
 	var got []ref
 	for _, b := range f.Bindings {
