@@ -349,9 +349,12 @@ func (w *walker) resolve(e *Expr) *Expr {
 		w.ld.x.line = e.Range.Start.Line
 		v, u := w.ld.x.expand(e.Name, nil, 0)
 		c := *e
-		c.Name, c.Unknown, c.Macro = v, u, false
-		if u == "" && !c.Quoted {
-			c.Name = strings.TrimSpace(v)
+		c.Unknown, c.Macro = u, false
+		if u == "" {
+			c.Name = v
+			if !c.Quoted {
+				c.Name = strings.TrimSpace(v)
+			}
 		}
 		return &c
 	}
