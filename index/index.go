@@ -113,6 +113,8 @@ type Wrapper struct {
 	Depth int `json:"depth"`
 	// Via is the chain of paths from API to the binding, API first, binding excluded.
 	Via []string `json:"via,omitempty"`
+	// Unsafe is true when the API itself is an unsafe fn (ranked after every safe one).
+	Unsafe bool `json:"unsafe,omitempty"`
 }
 
 // ValueKind is what a module macro key takes.
