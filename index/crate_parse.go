@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package index
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/rust"
+)
+
+// CrateFile is the parse result of one .rs file of a crate, kept in the persisted index so an
+// edit re-parses only that file. Everything in it is local to the file: paths are as written,
+// cfgs are those of the file's own inline modules, impls and items; IndexCrates combines them
+// with the module tree.
+type CrateFile struct {
+	Path   string `json:"path"`   // relative to the tree root, e.g. "rust/kernel/sync/lock/mutex.rs"
+	Module string `json:"module"` // e.g. "kernel::sync::lock::mutex" (set by the last IndexCrates)
+	Hash   string `json:"hash"`   // hex sha256 of the content
+	// Doc is the file's inner documentation (//! and #![doc]).
+	Doc      string     `json:"doc,omitempty"`
+	Cfg      string     `json:"cfg,omitempty"` // #![cfg(...)] of the file
+	Items    []FileItem `json:"items,omitempty"`
+	Impls    []FileImpl `json:"impls,omitempty"`
+	Uses     []FileUse  `json:"uses,omitempty"`
+	Mods     []FileMod  `json:"mods,omitempty"`
+	Problems []Problem  `json:"problems,omitempty"`
+}
+
+// FileItem is one item of a file, public or not.
+type FileItem struct {
+	Scope  string `json:"scope,omitempty"` // inline module path inside the file, "" at the top
+	Name   string `json:"name"`
+	Kind   Kind   `json:"kind"`
+	Vis    string `json:"vis,omitempty"` // "pub", "pub(crate)", ... ("" = private)
+	Sig    string `json:"sig"`
+	Unsafe bool   `json:"unsafe,omitempty"`
+	Doc    string `json:"doc,omitempty"`
+	Cfg    string `json:"cfg,omitempty"` // combined with the file's inline modules and impl
+	Hidden bool   `json:"hidden,omitempty"`
+	// MacroExport marks #[macro_export] macro_rules; ProcMacro the proc macro fns of rust/macros.
+	MacroExport bool `json:"macro_export,omitempty"`
+	ProcMacro   bool `json:"proc_macro,omitempty"`
+	// Impl is 1 + the index in Impls of the impl block holding a method or associated item.
+	Impl int `json:"impl,omitempty"`
+	// Parent is 1 + the index in Items of the enclosing trait, enum or struct.
+	Parent  int       `json:"parent,omitempty"`
+	HasSelf bool      `json:"has_self,omitempty"` // a method taking self
+	HasBody bool      `json:"has_body,omitempty"` // a fn with a body (trait default methods)
+	Generic []Generic `json:"generic,omitempty"`  // generic parameters of a fn
+	// AliasOf is the aliased type path of a type alias ("super::Lock"), AliasArgs the last
+	// segments of its type arguments ("T", "MutexBackend").
+	AliasOf   string   `json:"alias_of,omitempty"`
+	AliasArgs []string `json:"alias_args,omitempty"`
+	Refs      Refs     `json:"refs,omitempty"`
+	Start     Pos      `json:"start"`
+	End       Pos      `json:"end"`
+}
+
+// Generic is a generic parameter with the last segments of its trait bounds.
+type Generic struct {
+	Name   string   `json:"name"`
+	Bounds []string `json:"bounds,omitempty"`
+}
+
+// FileImpl is one impl block.
+type FileImpl struct {
+	Scope    string    `json:"scope,omitempty"`
+	SelfType string    `json:"self_type"` // path of the self type as written, without arguments
+	SelfArgs []string  `json:"self_args,omitempty"`
+	Trait    string    `json:"trait,omitempty"` // path of the trait as written, without arguments
+	Cfg      string    `json:"cfg,omitempty"`
+	Hidden   bool      `json:"hidden,omitempty"`
+	Generic  []Generic `json:"generic,omitempty"`
+	Line     int       `json:"line"`
+}
+
+// FileUse is one leaf of a use declaration.
+type FileUse struct {
+	Scope string   `json:"scope,omitempty"`
+	Vis   string   `json:"vis,omitempty"`
+	Use   UseEntry `json:"use"`
+	Cfg   string   `json:"cfg,omitempty"`
+	Line  int      `json:"line"`
+}
+
+// FileMod is a module declaration, `mod x;` or inline `mod x { ... }`.
+type FileMod struct {
+	Scope    string `json:"scope,omitempty"` // where it is declared
+	Name     string `json:"name"`
+	Vis      string `json:"vis,omitempty"`
+	Cfg      string `json:"cfg,omitempty"`
+	PathAttr string `json:"path_attr,omitempty"`
+	Inline   bool   `json:"inline,omitempty"`
+	Doc      string `json:"doc,omitempty"` // outer docs, plus inner docs of an inline module
+	Hidden   bool   `json:"hidden,omitempty"`
+	Sig      string `json:"sig"`
+	Start    Pos    `json:"start"`
+	End      Pos    `json:"end"`
+}
+
+var (
+	rustLangOnce sync.Once
+	rustLang     *sitter.Language
+	rustSymNames []string
+)
+
+// rustLanguage returns the grammar and its symbol names: comparing n.Symbol() through this
+// table avoids the C string copy of every nodeType(n) call.
+func rustLanguage() *sitter.Language {
+	rustLangOnce.Do(func() {
+		rustLang = rust.GetLanguage()
+		n := rustLang.SymbolCount()
+		rustSymNames = make([]string, n)
+		for i := uint32(0); i < n; i++ {
+			rustSymNames[i] = rustLang.SymbolName(sitter.Symbol(i))
+		}
+	})
+	return rustLang
+}
+
+func nodeType(n *sitter.Node) string {
+	s := int(n.Symbol())
+	if s < len(rustSymNames) {
+		return rustSymNames[s]
+	}
+	return n.Type()
+}
+
+// eachChild calls f for each child of n in order. A cursor walks the children in linear time
+// where n.Child(i) would restart from the first child each time.
+func eachChild(n *sitter.Node, f func(c *sitter.Node)) {
+	cur := sitter.NewTreeCursor(n)
+	defer cur.Close()
+	if !cur.GoToFirstChild() {
+		return
+	}
+	for {
+		f(cur.CurrentNode())
+		if !cur.GoToNextSibling() {
+			return
+		}
+	}
+}
+
+// newRustParser returns a parser for one goroutine.
+func newRustParser() *sitter.Parser {
+	p := sitter.NewParser()
+	p.SetLanguage(rustLanguage())
+	return p
+}
+
+// parseCrateFile parses one file. rel is the path stored in the result.
+func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *CrateFile {
+	f := &CrateFile{Path: rel, Hash: hash}
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil || tree == nil {
+		f.Problems = append(f.Problems, Problem{File: rel, Message: "cannot parse: " + errText(err)})
+		return f
+	}
+	defer tree.Close()
+	x := &extractor{f: f, src: src}
+	root := tree.RootNode()
+	x.declList(root, "", "", false)
+	x.finishDocs()
+	if root.HasError() {
+		x.reportErrors(root, 0)
+	}
+	return f
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "no tree"
+	}
+	return err.Error()
+}
+
+type extractor struct {
+	f       *CrateFile
+	src     []byte
+	nErrors int
+	inner   map[string][]string // inner doc lines by scope
+}
+
+func (x *extractor) text(n *sitter.Node) string { return string(x.src[n.StartByte():n.EndByte()]) }
+
+func pos(p sitter.Point) Pos { return Pos{Line: int(p.Row) + 1, Col: int(p.Column)} }
+
+// reportErrors records the first few syntax errors of the file.
+func (x *extractor) reportErrors(n *sitter.Node, depth int) {
+	if x.nErrors >= 5 || depth > 200 {
+		return
+	}
+	if n.IsError() || n.IsMissing() {
+		x.nErrors++
+		msg := "syntax error"
+		if n.IsMissing() {
+			msg = "syntax error: missing " + nodeType(n)
+		}
+		x.f.Problems = append(x.f.Problems, Problem{File: x.f.Path, Line: int(n.StartPoint().Row) + 1, Message: msg})
+		return
+	}
+	if !n.HasError() {
+		return
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		x.reportErrors(n.Child(i), depth+1)
+	}
+}
+
+// attrs collects the outer attributes and doc comments before an item.
+type attrs struct {
+	doc         []string
+	cfg         []string
+	path        string
+	hidden      bool
+	macroExport bool
+	procMacro   bool
+}
+
+func (a *attrs) reset() { *a = attrs{} }
+
+// attribute reads one attribute's content (without #[ ]) into a.
+func (a *attrs) attribute(content string) {
+	content = strings.TrimSpace(content)
+	name := content
+	if i := strings.IndexAny(content, "(= "); i >= 0 {
+		name = content[:i]
+	}
+	rest := strings.TrimSpace(content[len(name):])
+	switch name {
+	case "cfg":
+		if strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")") {
+			a.cfg = append(a.cfg, rest[1:len(rest)-1])
+		}
+	case "doc":
+		if strings.HasPrefix(rest, "=") {
+			a.doc = append(a.doc, unquote(strings.TrimSpace(rest[1:])))
+		} else if strings.Contains(rest, "hidden") {
+			a.hidden = true
+		}
+	case "path":
+		if strings.HasPrefix(rest, "=") {
+			a.path = unquote(strings.TrimSpace(rest[1:]))
+		}
+	case "macro_export":
+		a.macroExport = true
+	case "proc_macro", "proc_macro_attribute", "proc_macro_derive":
+		a.procMacro = true
+	}
+}
+
+func (a *attrs) docString() string { return strings.Join(a.doc, "\n") }
+
+// declList walks the items of a source file, inline module, ERROR node or declaration list.
+func (x *extractor) declList(n *sitter.Node, scope, cfg string, hidden bool) {
+	var a attrs
+	eachChild(n, func(c *sitter.Node) {
+		switch nodeType(c) {
+		case "line_comment", "block_comment":
+			t := x.text(c)
+			if isOuterDoc(t) {
+				a.doc = append(a.doc, docText(t))
+			} else if isInnerDoc(t) {
+				x.innerDoc(scope, docText(t))
+			}
+		case "attribute_item":
+			if at := c.NamedChild(0); at != nil {
+				a.attribute(x.text(at))
+			}
+		case "inner_attribute_item":
+			var in attrs
+			if at := c.NamedChild(0); at != nil {
+				in.attribute(x.text(at))
+			}
+			for _, d := range in.doc {
+				x.innerDoc(scope, d)
+			}
+			if scope == "" && len(in.cfg) > 0 {
+				x.f.Cfg = cfgAll(append([]string{x.f.Cfg}, in.cfg...)...)
+			}
+		case "ERROR":
+			x.declList(c, scope, cfg, hidden)
+			a.reset()
+		default:
+			if c.IsNamed() {
+				x.item(c, scope, cfg, hidden, &a)
+			}
+			a.reset()
+		}
+	})
+}
+
+func (x *extractor) innerDoc(scope, d string) {
+	if x.inner == nil {
+		x.inner = map[string][]string{}
+	}
+	x.inner[scope] = append(x.inner[scope], d)
+}
+
+// finishDocs stores the collected inner docs in the file and its inline modules.
+func (x *extractor) finishDocs() {
+	for scope, lines := range x.inner {
+		d := strings.Join(lines, "\n")
+		if scope == "" {
+			x.f.Doc = d
+			continue
+		}
+		for i := range x.f.Mods {
+			m := &x.f.Mods[i]
+			if m.Inline && joinScope(m.Scope, m.Name) == scope {
+				if m.Doc != "" {
+					m.Doc += "\n"
+				}
+				m.Doc += d
+				break
+			}
+		}
+	}
+}
+
+func joinScope(scope, name string) string {
+	if scope == "" {
+		return name
+	}
+	return scope + "::" + name
+}
+
+func visOf(n *sitter.Node, x *extractor) string {
+	count := int(n.ChildCount())
+	for i := 0; i < count && i < 3; i++ {
+		c := n.Child(i)
+		if nodeType(c) == "visibility_modifier" {
+			return strings.Join(strings.Fields(x.text(c)), "")
+		}
+	}
+	return ""
+}
+
+// sigUpTo returns the one-line text of n up to the start of its child field (or all of n).
+func (x *extractor) sigUpTo(n *sitter.Node, field string) string {
+	end := n.EndByte()
+	if field != "" {
+		if b := n.ChildByFieldName(field); b != nil {
+			end = b.StartByte()
+		}
+	}
+	s := oneLine(string(x.src[n.StartByte():end]))
+	s = strings.TrimSuffix(strings.TrimSpace(s), "=")
+	s = strings.TrimSuffix(strings.TrimSpace(s), ";")
+	return strings.TrimSpace(s)
+}
+
+func (x *extractor) add(it FileItem, n *sitter.Node) int {
+	it.Start = pos(n.StartPoint())
+	it.End = pos(n.EndPoint())
+	x.f.Items = append(x.f.Items, it)
+	return len(x.f.Items)
+}
+
+func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attrs) {
+	icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
+	if cfgEval(icfg) == cfgFalse {
+		return
+	}
+	ihidden := hidden || a.hidden
+	name := ""
+	if nm := n.ChildByFieldName("name"); nm != nil {
+		name = x.text(nm)
+	}
+	base := FileItem{Scope: scope, Name: name, Vis: visOf(n, x), Doc: a.docString(), Cfg: icfg, Hidden: ihidden}
+	switch nodeType(n) {
+	case "mod_item":
+		m := FileMod{Scope: scope, Name: name, Vis: base.Vis, Cfg: icfg, PathAttr: a.path, Doc: base.Doc,
+			Hidden: ihidden, Start: pos(n.StartPoint()), End: pos(n.EndPoint())}
+		body := n.ChildByFieldName("body")
+		m.Inline = body != nil
+		m.Sig = x.sigUpTo(n, "body")
+		x.f.Mods = append(x.f.Mods, m)
+		if body != nil {
+			x.declList(body, joinScope(scope, name), icfg, ihidden)
+		}
+	case "function_item", "function_signature_item":
+		x.fn(n, base, a, -1, nil)
+	case "struct_item", "union_item":
+		base.Kind = KindStruct
+		if nodeType(n) == "union_item" {
+			base.Kind = KindUnion
+		}
+		base.Sig = x.sigUpTo(n, "body")
+		if b := n.ChildByFieldName("body"); b != nil && nodeType(b) == "ordered_field_declaration_list" {
+			base.Sig = x.sigUpTo(n, "")
+		}
+		parent := x.add(base, n)
+		if b := n.ChildByFieldName("body"); b != nil && nodeType(b) == "field_declaration_list" {
+			x.fields(b, scope, icfg, ihidden, parent)
+		}
+	case "enum_item":
+		base.Kind = KindEnum
+		base.Sig = x.sigUpTo(n, "body")
+		parent := x.add(base, n)
+		if b := n.ChildByFieldName("body"); b != nil {
+			x.variants(b, scope, icfg, ihidden, parent)
+		}
+	case "trait_item":
+		base.Kind = KindTrait
+		base.Sig = x.sigUpTo(n, "body")
+		base.Unsafe = strings.HasPrefix(strings.TrimPrefix(base.Sig, base.Vis+" "), "unsafe ")
+		parent := x.add(base, n)
+		if b := n.ChildByFieldName("body"); b != nil {
+			x.assocList(b, scope, icfg, ihidden, 0, parent, x.generics(n, nil))
+		}
+	case "impl_item":
+		x.impl(n, scope, icfg, ihidden)
+	case "const_item", "static_item":
+		x.constItem(n, base, 0, 0)
+	case "type_item":
+		base.Kind = KindType
+		base.Sig = x.sigUpTo(n, "")
+		if t := n.ChildByFieldName("type"); t != nil {
+			base.AliasOf, base.AliasArgs = x.typePath(t)
+		}
+		x.add(base, n)
+	case "macro_definition":
+		base.Kind = KindMacro
+		base.Sig = "macro_rules! " + name
+		base.MacroExport = a.macroExport
+		if base.MacroExport {
+			base.Vis = "pub"
+		}
+		// The transcribers, not the matchers, hold the calls.
+		var refs strings.Builder
+		count := int(n.NamedChildCount())
+		for i := 0; i < count; i++ {
+			r := n.NamedChild(i)
+			if nodeType(r) == "macro_rule" {
+				if rhs := r.ChildByFieldName("right"); rhs != nil {
+					refs.WriteString(x.text(rhs))
+					refs.WriteByte('\n')
+				}
+			}
+		}
+		base.Refs = scanRefs(refs.String())
+		x.add(base, n)
+	case "use_declaration":
+		if arg := n.ChildByFieldName("argument"); arg != nil {
+			for _, u := range parseUseTree(x.text(arg)) {
+				x.f.Uses = append(x.f.Uses, FileUse{Scope: scope, Vis: base.Vis, Use: u, Cfg: icfg, Line: int(n.StartPoint().Row) + 1})
+			}
+		}
+	case "extern_crate_declaration":
+		// `extern crate self as kernel;` makes kernel:: name the crate itself; the resolver
+		// treats "kernel" as the crate root anyway.
+	}
+}
+
+func (x *extractor) fn(n *sitter.Node, base FileItem, a *attrs, impl int, implGen []Generic) int {
+	base.Kind = KindFn
+	if impl >= 0 {
+		base.Kind = KindMethod
+		base.Impl = impl + 1
+	}
+	base.ProcMacro = a != nil && a.procMacro
+	body := n.ChildByFieldName("body")
+	base.Sig = x.sigUpTo(n, "body")
+	base.HasBody = body != nil
+	// function_modifiers sits after the visibility.
+	for i := 0; i < int(n.ChildCount()) && i < 3; i++ {
+		c := n.Child(i)
+		if nodeType(c) == "function_modifiers" && strings.Contains(x.text(c), "unsafe") {
+			base.Unsafe = true
+		}
+	}
+	if ps := n.ChildByFieldName("parameters"); ps != nil && ps.NamedChildCount() > 0 {
+		if c := ps.NamedChild(0); c != nil && nodeType(c) == "self_parameter" {
+			base.HasSelf = true
+		}
+		if c := ps.NamedChild(0); c != nil && nodeType(c) == "attribute_item" && ps.NamedChildCount() > 1 && nodeType(ps.NamedChild(1)) == "self_parameter" {
+			base.HasSelf = true
+		}
+	}
+	base.Generic = x.generics(n, implGen)
+	if body != nil {
+		base.Refs = scanRefs(x.text(body))
+	}
+	return x.add(base, n)
+}
+
+// generics reads the generic parameters and where clause of an item, after those of its impl.
+func (x *extractor) generics(n *sitter.Node, outer []Generic) []Generic {
+	out := append([]Generic(nil), outer...)
+	addBound := func(name string, bounds []string) {
+		for i := range out {
+			if out[i].Name == name {
+				out[i].Bounds = append(out[i].Bounds, bounds...)
+				return
+			}
+		}
+		out = append(out, Generic{Name: name, Bounds: bounds})
+	}
+	if tp := n.ChildByFieldName("type_parameters"); tp != nil {
+		count := int(tp.NamedChildCount())
+		for i := 0; i < count; i++ {
+			c := tp.NamedChild(i)
+			switch nodeType(c) {
+			case "type_identifier":
+				addBound(x.text(c), nil)
+			case "constrained_type_parameter":
+				if l := c.ChildByFieldName("left"); l != nil {
+					addBound(x.text(l), x.bounds(c.ChildByFieldName("bounds")))
+				}
+			case "optional_type_parameter":
+				if nm := c.ChildByFieldName("name"); nm != nil {
+					addBound(x.text(nm), nil)
+				}
+			}
+		}
+	}
+	count := int(n.NamedChildCount())
+	for i := 0; i < count; i++ {
+		c := n.NamedChild(i)
+		if nodeType(c) != "where_clause" {
+			continue
+		}
+		pc := int(c.NamedChildCount())
+		for j := 0; j < pc; j++ {
+			wp := c.NamedChild(j)
+			if l := wp.ChildByFieldName("left"); l != nil && l.Type() == "type_identifier" {
+				addBound(x.text(l), x.bounds(wp.ChildByFieldName("bounds")))
+			}
+		}
+	}
+	return out
+}
+
+func (x *extractor) bounds(b *sitter.Node) []string {
+	if b == nil {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(x.text(b), "+") {
+		p, _ := splitTypePath(strings.TrimSpace(part))
+		if p != "" {
+			out = append(out, lastSeg(p))
+		}
+	}
+	return out
+}
+
+// splitTypePath splits "crate::sync::Lock<T, B>" into "crate::sync::Lock" and its argument text.
+func splitTypePath(t string) (string, string) {
+	t = strings.TrimSpace(t)
+	t = strings.TrimPrefix(t, "?")
+	for _, p := range []string{"&'static mut ", "&'static ", "&mut ", "&", "dyn ", "impl "} {
+		t = strings.TrimPrefix(t, p)
+	}
+	i := strings.IndexByte(t, '<')
+	if i < 0 {
+		return strings.TrimSpace(t), ""
+	}
+	args := t[i+1:]
+	if j := strings.LastIndexByte(args, '>'); j >= 0 {
+		args = args[:j]
+	}
+	return strings.TrimSpace(t[:i]), args
+}
+
+func lastSeg(p string) string {
+	if i := strings.LastIndex(p, "::"); i >= 0 {
+		return p[i+2:]
+	}
+	return p
+}
+
+// typePath returns the path of a type node and the last segments of its type arguments.
+func (x *extractor) typePath(t *sitter.Node) (string, []string) {
+	p, args := splitTypePath(oneLine(x.text(t)))
+	var out []string
+	for _, a := range splitTop(args) {
+		ap, _ := splitTypePath(a)
+		out = append(out, lastSeg(ap))
+	}
+	return p, out
+}
+
+func (x *extractor) impl(n *sitter.Node, scope, cfg string, hidden bool) {
+	im := FileImpl{Scope: scope, Cfg: cfg, Hidden: hidden, Line: int(n.StartPoint().Row) + 1}
+	if t := n.ChildByFieldName("type"); t != nil {
+		im.SelfType, im.SelfArgs = x.typePath(t)
+	}
+	if t := n.ChildByFieldName("trait"); t != nil {
+		im.Trait, _ = x.typePath(t)
+	}
+	im.Generic = x.generics(n, nil)
+	x.f.Impls = append(x.f.Impls, im)
+	idx := len(x.f.Impls) - 1
+	if b := n.ChildByFieldName("body"); b != nil {
+		x.assocList(b, scope, cfg, hidden, idx+1, 0, im.Generic)
+	}
+}
+
+// assocList walks the body of an impl (impl = 1+index) or a trait (parent = 1+item index).
+func (x *extractor) assocList(n *sitter.Node, scope, cfg string, hidden bool, impl, parent int, gen []Generic) {
+	var a attrs
+	eachChild(n, func(c *sitter.Node) {
+		switch nodeType(c) {
+		case "line_comment", "block_comment":
+			if t := x.text(c); isOuterDoc(t) {
+				a.doc = append(a.doc, docText(t))
+			}
+			return
+		case "attribute_item":
+			if at := c.NamedChild(0); at != nil {
+				a.attribute(x.text(at))
+			}
+			return
+		}
+		icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
+		if cfgEval(icfg) == cfgFalse || !c.IsNamed() {
+			a.reset()
+			return
+		}
+		name := ""
+		if nm := c.ChildByFieldName("name"); nm != nil {
+			name = x.text(nm)
+		}
+		base := FileItem{Scope: scope, Name: name, Vis: visOf(c, x), Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}
+		switch nodeType(c) {
+		case "function_item", "function_signature_item":
+			if impl > 0 {
+				x.fn(c, base, &a, impl-1, gen)
+			} else {
+				base.Vis = "pub"
+				x.fn(c, base, &a, -1, gen)
+				it := &x.f.Items[len(x.f.Items)-1]
+				it.Kind = KindMethod
+			}
+		case "const_item", "static_item":
+			if impl == 0 {
+				base.Vis = "pub"
+			}
+			x.constItem(c, base, impl, parent)
+		case "type_item", "associated_type":
+			// Associated types are not indexed.
+		}
+		a.reset()
+	})
+}
+
+func (x *extractor) constItem(n *sitter.Node, base FileItem, impl, parent int) {
+	base.Kind = KindConst
+	if nodeType(n) == "static_item" {
+		base.Kind = KindStatic
+	}
+	base.Impl = impl
+	base.Parent = parent
+	base.Sig = x.sigUpTo(n, "value")
+	if v := n.ChildByFieldName("value"); v != nil {
+		base.Refs = scanRefs(x.text(v))
+	}
+	x.add(base, n)
+}
+
+func (x *extractor) fields(b *sitter.Node, scope, cfg string, hidden bool, parent int) {
+	var a attrs
+	eachChild(b, func(c *sitter.Node) {
+		switch nodeType(c) {
+		case "line_comment", "block_comment":
+			if t := x.text(c); isOuterDoc(t) {
+				a.doc = append(a.doc, docText(t))
+			}
+		case "attribute_item":
+			if at := c.NamedChild(0); at != nil {
+				a.attribute(x.text(at))
+			}
+		case "field_declaration":
+			icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
+			nm := c.ChildByFieldName("name")
+			if nm != nil && cfgEval(icfg) != cfgFalse {
+				x.add(FileItem{Scope: scope, Name: x.text(nm), Kind: KindField, Vis: visOf(c, x), Sig: oneLine(x.text(c)),
+					Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}, c)
+			}
+			a.reset()
+		default:
+			a.reset()
+		}
+	})
+}
+
+func (x *extractor) variants(b *sitter.Node, scope, cfg string, hidden bool, parent int) {
+	var a attrs
+	eachChild(b, func(c *sitter.Node) {
+		switch nodeType(c) {
+		case "line_comment", "block_comment":
+			if t := x.text(c); isOuterDoc(t) {
+				a.doc = append(a.doc, docText(t))
+			}
+		case "attribute_item":
+			if at := c.NamedChild(0); at != nil {
+				a.attribute(x.text(at))
+			}
+		case "enum_variant":
+			icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
+			nm := c.ChildByFieldName("name")
+			if nm != nil && cfgEval(icfg) != cfgFalse {
+				x.add(FileItem{Scope: scope, Name: x.text(nm), Kind: KindVariant, Vis: "pub", Sig: oneLine(x.text(c)),
+					Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}, c)
+			}
+			a.reset()
+		default:
+			if c.IsNamed() {
+				a.reset()
+			}
+		}
+	})
+}
