@@ -95,6 +95,15 @@ if [ "$LAYOUT" != pristine ] && fresh "$OUT" "$STAMP_OUT" && fresh "$SRC" "$STAM
 	log "up to date"; echo "$OUT"; exit 0
 fi
 
+# One writer per version at a time (go test runs packages in parallel, each may call this);
+# whoever waited finds the work done.
+exec 9>"$CACHE/.lock-$VER"
+flock 9
+if [ "$LAYOUT" = pristine ] && fresh "$SRC" "$STAMP_SRC"; then log "up to date"; echo "$SRC"; exit 0; fi
+if [ "$LAYOUT" != pristine ] && fresh "$OUT" "$STAMP_OUT" && fresh "$SRC" "$STAMP_SRC" && fresh "$GEN" "$STAMP_GEN"; then
+	log "up to date"; echo "$OUT"; exit 0
+fi
+
 # ---------------------------------------------------------------- pristine subset (one tar pass)
 if ! fresh "$SRC" "$STAMP_SRC"; then
 	P=$(tar -tJf "$TARBALL" 2>/dev/null | head -1 | cut -d/ -f1) || true
