@@ -113,15 +113,40 @@ func (f *File) nextComma(from, end int) int {
 	return end
 }
 
+// valueEnd is nextComma for a key's entry, also stopping before a `key:` that starts a new
+// line: while the user types `type: ` above `name: "x",`, the value is missing rather than
+// `name: "x"`.
+func (f *File) valueEnd(from, end int) int {
+	k := from + 1
+	for k < end {
+		if f.cis(k, Punct, ",") {
+			return k
+		}
+		if f.isOpen(k) {
+			k = f.closeOf(k) + 1
+			continue
+		}
+		if kind, _ := f.ckind(k); kind == Ident && f.cis(k+1, Punct, ":") && k > from+1 &&
+			strings.IndexByte(string(f.Text[f.endOf(k-1):f.startOf(k)]), '\n') >= 0 {
+			return k
+		}
+		k++
+	}
+	return end
+}
+
 // parseKeys reads `key: value,` entries from code tokens [from, end).
 func (f *File) parseKeys(m *MacroCall, from, end int) {
 	k := from
 	for k < end {
 		kk, _ := f.ckind(k)
-		comma := f.nextComma(k, end)
+		comma := f.valueEnd(k, end)
 		if kk != Ident {
 			m.Problems = append(m.Problems, Problem{Range{f.startOf(k), f.endOf(k)}, "expected a key name"})
-			k = comma + 1
+			k = comma
+			if f.cis(comma, Punct, ",") {
+				k++
+			}
 			continue
 		}
 		kv := &KeyValue{Name: f.ctext(k), NameRange: Range{f.startOf(k), f.endOf(k)}, Order: len(m.Keys)}
@@ -138,12 +163,15 @@ func (f *File) parseKeys(m *MacroCall, from, end int) {
 		kv.ValueText = string(f.Text[kv.Value.Start:kv.Value.End])
 		f.classify(kv, vs, comma)
 		kv.Entry = Range{kv.NameRange.Start, kv.Value.End}
-		if comma < end {
+		if comma < end && f.cis(comma, Punct, ",") {
 			kv.Comma = true
 			kv.Entry.End = f.endOf(comma)
 		}
 		m.Keys = append(m.Keys, kv)
-		k = comma + 1
+		k = comma
+		if kv.Comma {
+			k++
+		}
 	}
 }
 
