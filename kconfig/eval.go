@@ -275,8 +275,19 @@ type numValue struct {
 	u uint64
 }
 
-// parseNum is expr_parse_string.
+// parseNum is expr_parse_string. The C code keeps the number in a union of int64 and uint64,
+// so both views are filled.
 func parseNum(s string, t Type) (numKind, numValue) {
+	k, v := parseNum1(s, t)
+	if k == kUnsigned {
+		v.s = int64(v.u)
+	} else {
+		v.u = uint64(v.s)
+	}
+	return k, v
+}
+
+func parseNum1(s string, t Type) (numKind, numValue) {
 	var v numValue
 	switch t {
 	case TypeBool, TypeTristate:

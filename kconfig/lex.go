@@ -197,7 +197,7 @@ func (l *lexer) next() token {
 	}
 	switch {
 	case c == '\n':
-		t := token{kind: tEOL, rng: Range{start, Pos{start.Line, start.Col + 1}}}
+		t := token{kind: tEOL, rng: Range{start, start}} // empty: the newline is no column
 		l.off++
 		l.line++
 		l.lineStart = l.off

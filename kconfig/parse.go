@@ -277,6 +277,7 @@ func (p *parser) config() *Node {
 	} else {
 		p.errorf(p.tok.rng, "expected a symbol name after %s, found %s", kind, describe(p.tok))
 		n.Header.End = p.lastEnd
+		n.Range.End = p.lastEnd
 		p.skipLine()
 	}
 	p.options(n)
@@ -351,9 +352,9 @@ func (p *parser) ifBlock() *Node {
 	if ok {
 		n.Cond = e
 		p.finishHeader(n)
-	} else {
+	} else { // the expression parser reported the error and skipped the line
 		n.Header.End = p.lastEnd
-		p.skipLine()
+		n.Range.End = p.lastEnd
 	}
 	p.block(n)
 	return n
@@ -381,6 +382,15 @@ func (p *parser) options(n *Node) {
 			p.advance()
 		}
 		t := p.tok
+		if t.kind == tWord && !t.macro {
+			if _, isAssign := p.l.assignOp(); !isAssign {
+				// Not a statement either: report it as an unknown option and keep the entry
+				// going, so the following options stay attached to it.
+				p.errorf(t.rng, "unknown option or statement %q", t.text)
+				p.skipLine()
+				continue
+			}
+		}
 		if !isOption(t.kind) {
 			return
 		}
@@ -578,8 +588,10 @@ func (p *parser) setType(n *Node, t Type, r Range) {
 		p.errorf(r, "a choice must be bool or tristate")
 		return
 	}
-	if n.Type != TypeUnknown && n.Type != t {
-		p.warnf(r, "ignoring type redefinition from %s to %s", n.Type, t)
+	if n.Type != TypeUnknown {
+		if n.Type != t {
+			p.warnf(r, "ignoring type redefinition from %s to %s", n.Type, t)
+		}
 		return
 	}
 	n.Type, n.TypeRange = t, r
