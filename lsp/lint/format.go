@@ -96,6 +96,7 @@ type Summary struct {
 	Suppressed int `json:"suppressed"`
 	Baselined  int `json:"baselined"`
 	FileErrors int `json:"file_errors"`
+	Generated  int `json:"generated"`
 }
 
 // Summary returns the counts of a result.
@@ -103,7 +104,7 @@ func (r *Result) Summary() Summary {
 	c := r.Count()
 	return Summary{Files: r.Files, Findings: len(r.Findings), Error: c[SeverityError],
 		Warning: c[SeverityWarning], Note: c[SeverityNote], Suppressed: r.Suppressed,
-		Baselined: r.Baselined, FileErrors: len(r.Errors)}
+		Baselined: r.Baselined, FileErrors: len(r.Errors), Generated: r.Generated}
 }
 
 // WriteJSON writes the report as one JSON document.

@@ -106,8 +106,8 @@ func textOf(t *testing.T, res *Result) string {
 		b.WriteString("file error: " + e.Path + ": " + e.Message + "\n")
 	}
 	s := res.Summary()
-	fmt.Fprintf(&b, "summary: files=%d findings=%d error=%d warning=%d note=%d suppressed=%d baselined=%d file_errors=%d\n",
-		s.Files, s.Findings, s.Error, s.Warning, s.Note, s.Suppressed, s.Baselined, s.FileErrors)
+	fmt.Fprintf(&b, "summary: files=%d findings=%d error=%d warning=%d note=%d suppressed=%d baselined=%d file_errors=%d generated=%d\n",
+		s.Files, s.Findings, s.Error, s.Warning, s.Note, s.Suppressed, s.Baselined, s.FileErrors, s.Generated)
 	return b.String()
 }
 

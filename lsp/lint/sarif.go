@@ -45,7 +45,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 		if why := oneLine(c.Why); why != "" {
 			rule.WithFullDescription(sarif.NewMultiformatMessageString(why))
 		}
-		help := sarif.NewMultiformatMessageString(helpText(c)).WithMarkdown(checkMarkdown(c, 0))
+		help := sarif.NewMultiformatMessageString(helpText(c)).WithMarkdown(checkMarkdown(c, 1))
 		rule.WithHelp(help)
 		ruleIndex[c.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, rule)

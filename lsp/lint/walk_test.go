@@ -46,7 +46,7 @@ file error: m/kc/Kconfig: is a folder, where a file was expected
 file error: m/notes.txt: not a file krls lints (a .rs file, Kconfig, Kconfig.*, Makefile or Kbuild)
 file error: m/sub/loop: symbolic link loop: the folder contains itself
 file error: nope: cannot read: no such file or folder
-summary: files=2 findings=2 error=0 warning=2 note=0 suppressed=0 baselined=0 file_errors=7
+summary: files=2 findings=2 error=0 warning=2 note=0 suppressed=0 baselined=0 file_errors=7 generated=0
 `
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
