@@ -9,8 +9,10 @@
 package index
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Kind is the kind of an indexed item.
@@ -194,50 +196,132 @@ type Index struct {
 	Wrappers map[string][]Wrapper `json:"wrappers"` // binding path -> safe APIs, best first
 	Modules  []ModuleMacro        `json:"modules"`
 	Files    []FileInfo           `json:"files"`
-	byPath   map[string]int       // path or alias -> index in Items
-	byName   map[string][]int     // last path segment -> items
-	helperBy map[string]int       // binding name X -> index in Helpers
+	// CrateFiles are the per-file parse results of the kernel and macros crates, kept so that
+	// a refresh re-parses only the files that changed.
+	CrateFiles []*CrateFile `json:"crate_files,omitempty"`
+	// The lookup tables, built by Finish. Items are sorted by Path, so Lookup is a binary
+	// search; byName is built on the first ByName call, which keeps Load fast.
+	aliases  []aliasRef     // every alias, sorted by path then item
+	byName   *nameTable     // last path segment -> items, built lazily
+	helperBy map[string]int // binding name X -> index in Helpers
+}
+
+// aliasRef is one re-exported path of Items[item].
+type aliasRef struct {
+	path string
+	item int
+}
+
+// nameTable indexes the items by name: first[name] is the first item, next[i] the next
+// item after i with the same name (-1 at the end), both in Items order.
+type nameTable struct {
+	once  sync.Once
+	first map[string]int32
+	next  []int32
 }
 
 // Finish builds the lookup tables; Build and Load call it, tests that assemble an Index by
-// hand must too.
+// hand must too. It sorts Items by Path, keeping the order of items with the same path.
 func (ix *Index) Finish() {
-	sort.SliceStable(ix.Items, func(i, j int) bool { return ix.Items[i].Path < ix.Items[j].Path })
-	ix.byPath = make(map[string]int, len(ix.Items)*2)
-	ix.byName = make(map[string][]int, len(ix.Items))
-	for i := range ix.Items {
-		it := &ix.Items[i]
-		if _, dup := ix.byPath[it.Path]; !dup {
-			ix.byPath[it.Path] = i
-		}
-		ix.byName[it.Name] = append(ix.byName[it.Name], i)
-	}
-	// Aliases never shadow a canonical path.
+	ix.sortItems()
+	ix.aliases = ix.aliases[:0]
 	for i := range ix.Items {
 		for _, a := range ix.Items[i].Aliases {
-			if _, dup := ix.byPath[a]; !dup {
-				ix.byPath[a] = i
-			}
+			ix.aliases = append(ix.aliases, aliasRef{a, i})
 		}
 	}
+	slices.SortFunc(ix.aliases, func(a, b aliasRef) int {
+		if c := strings.Compare(a.path, b.path); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.item, b.item)
+	})
+	ix.byName = &nameTable{}
 	ix.helperBy = make(map[string]int, len(ix.Helpers))
 	for i, h := range ix.Helpers {
 		ix.helperBy[h.Name] = i
 	}
 }
 
-// Lookup returns the item at path (canonical or re-exported), or nil.
+// sortItems sorts Items by Path, stably. A loaded index is sorted already: checking costs
+// one pass.
+func (ix *Index) sortItems() {
+	items := ix.Items
+	sorted := true
+	for i := 1; i < len(items); i++ {
+		if items[i].Path < items[i-1].Path {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	// Sort a permutation rather than the 250-byte Items, then place each item once.
+	perm := make([]int32, len(items))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		if c := strings.Compare(items[a].Path, items[b].Path); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	out := make([]Item, len(items))
+	for i, p := range perm {
+		out[i] = items[p]
+	}
+	ix.Items = out
+}
+
+// Lookup returns the item at path (canonical or re-exported), or nil. Canonical paths win
+// over aliases; among equals, the first item in Items order.
 func (ix *Index) Lookup(path string) *Item {
-	if i, ok := ix.byPath[path]; ok {
-		return &ix.Items[i]
+	items := ix.Items
+	i, j := 0, len(items)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if items[h].Path < path {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	if i < len(items) && items[i].Path == path {
+		return &items[i]
+	}
+	a, ok := slices.BinarySearchFunc(ix.aliases, path, func(r aliasRef, p string) int { return strings.Compare(r.path, p) })
+	if ok {
+		return &items[ix.aliases[a].item]
 	}
 	return nil
 }
 
 // ByName returns the items whose last path segment is name.
 func (ix *Index) ByName(name string) []*Item {
+	t := ix.byName
+	if t == nil {
+		return nil // not finished
+	}
+	t.once.Do(func() {
+		t.first = make(map[string]int32, len(ix.Items))
+		t.next = make([]int32, len(ix.Items))
+		for i := len(ix.Items) - 1; i >= 0; i-- {
+			n, ok := t.first[ix.Items[i].Name]
+			if !ok {
+				n = -1
+			}
+			t.next[i] = n
+			t.first[ix.Items[i].Name] = int32(i)
+		}
+	})
+	i, ok := t.first[name]
+	if !ok {
+		return nil
+	}
 	var out []*Item
-	for _, i := range ix.byName[name] {
+	for ; i >= 0; i = t.next[i] {
 		out = append(out, &ix.Items[i])
 	}
 	return out
