@@ -4,6 +4,7 @@ package index
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
@@ -21,9 +22,80 @@ import (
 )
 
 // dbFixture returns an Index with every exported field, at every depth, set to a non-zero
-// value (TestDBFixtureComplete checks it). When you add a field to Index or a type it holds,
-// set it here: the round trip then proves the database keeps it.
+// value (TestDBFixtureComplete checks it). The core types are set by hand with realistic
+// values; dbFillZero then fills whatever a field added later left zero, so the round trip
+// covers new fields without anyone editing this (and fails if their types cannot be encoded).
 func dbFixture() *Index {
+	ix := dbFixtureCore()
+	n := 1
+	dbFillZero(reflect.ValueOf(ix).Elem(), &n)
+	return ix
+}
+
+// dbFillZero sets every zero exported leaf reachable from v to a distinct non-zero value;
+// empty slices and maps get one element. Kinds it cannot fill (interfaces, funcs) stay zero.
+func dbFillZero(v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				dbFillZero(v.Field(i), n)
+			}
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		dbFillZero(v.Elem(), n)
+	case reflect.Slice:
+		if v.Len() == 0 {
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		}
+		for i := 0; i < v.Len(); i++ {
+			dbFillZero(v.Index(i), n)
+		}
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			dbFillZero(v.Index(i), n)
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+		if v.Len() == 0 {
+			k := reflect.New(v.Type().Key()).Elem()
+			dbFillZero(k, n)
+			v.SetMapIndex(k, reflect.New(v.Type().Elem()).Elem())
+		}
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			dbFillZero(e, n)
+			v.SetMapIndex(k, e)
+		}
+	case reflect.String:
+		if v.String() == "" {
+			v.SetString(fmt.Sprintf("s%d", *n))
+		}
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.Int() == 0 {
+			v.SetInt(int64(*n % 100))
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if v.Uint() == 0 {
+			v.SetUint(uint64(*n % 100))
+		}
+	case reflect.Float32, reflect.Float64:
+		if v.Float() == 0 {
+			v.SetFloat(float64(*n) + 0.5)
+		}
+	}
+}
+
+func dbFixtureCore() *Index {
 	loc := func(f string, l int) Loc { return Loc{File: f, Start: Pos{l, 4}, End: Pos{l + 2, 1}} }
 	return &Index{
 		Format:        FormatVersion,
@@ -135,6 +207,28 @@ func intersect(a, b []string) []string {
 func TestDBFixtureComplete(t *testing.T) {
 	if z := zeroPaths(reflect.ValueOf(dbFixture()).Elem(), "Index"); len(z) != 0 {
 		t.Errorf("fields left zero in dbFixture (set them so the round trip covers them): %v", z)
+	}
+}
+
+func TestDBFillZero(t *testing.T) {
+	type inner struct {
+		S string
+		M map[string][]int8
+	}
+	type outer struct {
+		P  *inner
+		L  []inner
+		A  [2]uint16
+		F  float32
+		B  bool
+		X  any
+		in int
+	}
+	var o outer
+	n := 1
+	dbFillZero(reflect.ValueOf(&o).Elem(), &n)
+	if diff := cmp.Diff([]string{"outer.X"}, zeroPaths(reflect.ValueOf(o), "outer")); diff != "" {
+		t.Errorf("zero after fill (-want +got):\n%s", diff)
 	}
 }
 
