@@ -80,6 +80,18 @@ var keywords = map[string]tokKind{
 	"boolean": tBool,
 }
 
+// keywordText gives each keyword token its canonical text without allocating. "---help---"
+// and "boolean" come out as "help" and "bool".
+var keywordText = func() map[tokKind]string {
+	m := map[tokKind]string{}
+	for w, k := range keywords {
+		if w != "---help---" && w != "boolean" {
+			m[k] = w
+		}
+	}
+	return m
+}()
+
 var tokNames = map[tokKind]string{
 	tEOF: "end of file", tEOL: "end of line", tWord: "word", tString: "string",
 	tOr: "'||'", tAnd: "'&&'", tEqual: "'='", tUnequal: "'!='", tLess: "'<'",
@@ -113,6 +125,8 @@ type lexer struct {
 	lineStart int
 	errs      *[]Error
 	file      string
+	scratch   []byte     // help text being built, reused across help texts
+	lines     []HelpLine // help lines being built, reused
 }
 
 func newLexer(file string, src []byte, errs *[]Error) *lexer {
@@ -253,14 +267,13 @@ func (l *lexer) next() token {
 			}
 			break
 		}
-		text := string(l.src[s0:l.off])
 		r := Range{start, l.pos()}
 		if !macro {
-			if k, ok := keywords[text]; ok {
-				return token{kind: k, text: text, rng: r}
+			if k, ok := keywords[string(l.src[s0:l.off])]; ok { // no allocation for the lookup
+				return token{kind: k, text: keywordText[k], rng: r}
 			}
 		}
-		return token{kind: tWord, text: text, macro: macro, rng: r}
+		return token{kind: tWord, text: string(l.src[s0:l.off]), macro: macro, rng: r}
 	}
 	// Like the kernel, ignore the character with a warning (UTF-8 sequences as one).
 	n := 1
@@ -370,7 +383,8 @@ func indent(line []byte) (width, n int) {
 // at the first non-blank line indented less than the first one (lexer.l's HELP state), or at
 // a non-blank line in column 0. The lexer is left at the start of that line.
 func (l *lexer) help(h *Help) {
-	var text []byte
+	text := l.scratch[:0]
+	lines := l.lines[:0]
 	first := -1
 	lastEnd := h.Keyword.End
 	pendingBlank := 0
@@ -408,10 +422,10 @@ func (l *lexer) help(h *Help) {
 			for len(body) > 0 && (body[len(body)-1] == ' ' || body[len(body)-1] == '\t') {
 				body = body[:len(body)-1]
 			}
-			h.Lines = append(h.Lines, HelpLine{
-				Text:   string(body),
+			lines = append(lines, HelpLine{
+				Text:   string(body[:0]), // set from h.Text below, sharing its memory
 				Start:  Pos{l.line, n},
-				Offset: len(text),
+				Offset: len(text) + len(body), // the end for now
 			})
 			text = append(text, body...)
 			text = append(text, '\n')
@@ -427,5 +441,23 @@ func (l *lexer) help(h *Help) {
 		l.lineStart = e
 	}
 	h.Text = string(text)
+	if len(lines) > 0 {
+		h.Lines = make([]HelpLine, len(lines))
+		copy(h.Lines, lines)
+	}
+	for i := range h.Lines {
+		end := h.Lines[i].Offset
+		start := end
+		for start > 0 && h.Text[start-1] != '\n' {
+			start--
+		}
+		// skip the extra indentation written as spaces
+		for start < end && h.Text[start] == ' ' {
+			start++
+		}
+		h.Lines[i].Offset = start
+		h.Lines[i].Text = h.Text[start:end]
+	}
+	l.scratch, l.lines = text[:0], lines[:0]
 	h.Range.End = lastEnd
 }

@@ -433,7 +433,17 @@ func (p *parser) option(n *Node, t token) bool {
 	p.advance()
 	switch t.kind {
 	case tBool, tTristate, tString_, tHex, tInt:
-		typ := map[tokKind]Type{tBool: TypeBool, tTristate: TypeTristate, tString_: TypeString, tHex: TypeHex, tInt: TypeInt}[t.kind]
+		typ := TypeBool
+		switch t.kind {
+		case tTristate:
+			typ = TypeTristate
+		case tString_:
+			typ = TypeString
+		case tHex:
+			typ = TypeHex
+		case tInt:
+			typ = TypeInt
+		}
 		p.setType(n, typ, t.rng)
 		if p.tok.kind == tString {
 			pr := &Prompt{Text: p.tok.text, TextRange: p.tok.rng}
@@ -639,7 +649,23 @@ func (p *parser) and() (*Expr, bool) {
 	return x, ok
 }
 
-var cmpOps = map[tokKind]Op{tEqual: OpEqual, tUnequal: OpUnequal, tLess: OpLess, tLessEqual: OpLessEqual, tGreater: OpGreater, tGreaterEqual: OpGreaterEqual}
+func cmpOp(k tokKind) (Op, bool) {
+	switch k {
+	case tEqual:
+		return OpEqual, true
+	case tUnequal:
+		return OpUnequal, true
+	case tLess:
+		return OpLess, true
+	case tLessEqual:
+		return OpLessEqual, true
+	case tGreater:
+		return OpGreater, true
+	case tGreaterEqual:
+		return OpGreaterEqual, true
+	}
+	return 0, false
+}
 
 func (p *parser) unary() (*Expr, bool) {
 	start := p.tok.rng.Start
@@ -671,7 +697,7 @@ func (p *parser) unary() (*Expr, bool) {
 	if !ok {
 		return nil, false
 	}
-	if op, isCmp := cmpOps[p.tok.kind]; isCmp {
+	if op, isCmp := cmpOp(p.tok.kind); isCmp {
 		p.advance()
 		y, ok := p.symbol()
 		if !ok {

@@ -158,33 +158,21 @@ func Load(root string, opts Options) (*Tree, error) {
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
 	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0)), env: env}
 	ld.x = newExpander(env)
+	// With AllFiles, list the tree while the chain is walked, and start parsing every file
+	// found: all of them are needed anyway.
+	listed := make(chan []string, 1)
+	if opts.AllFiles {
+		go func() { listed <- ld.list() }()
+	}
 	w := &walker{ld: ld, onChain: true}
 	w.file("Kconfig", ctx{}, nil)
 	if opts.AllFiles {
 		var rest []string
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil // unreadable folders are skipped
-			}
-			if d.IsDir() {
-				if n := d.Name(); n != "." && strings.HasPrefix(n, ".") && p != root {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !strings.HasPrefix(d.Name(), "Kconfig") || !d.Type().IsRegular() {
-				return nil
-			}
-			rel, err := filepath.Rel(root, p)
-			if err != nil {
-				return nil
-			}
-			rel = filepath.ToSlash(rel)
+		for _, rel := range <-listed {
 			if !t.OnChain[rel] {
 				rest = append(rest, rel)
 			}
-			return nil
-		})
+		}
 		sort.Slice(rest, func(i, j int) bool {
 			di, dj := strings.Count(rest[i], "/"), strings.Count(rest[j], "/")
 			if di != dj {
@@ -192,9 +180,6 @@ func Load(root string, opts Options) (*Tree, error) {
 			}
 			return rest[i] < rest[j]
 		})
-		for _, f := range rest {
-			ld.get(f)
-		}
 		w := &walker{ld: ld, onChain: false}
 		for _, f := range rest {
 			if _, seen := t.Files[f]; !seen {
@@ -214,6 +199,35 @@ func Load(root string, opts Options) (*Tree, error) {
 		t.Modules = "MODULES"
 	}
 	return t, nil
+}
+
+// list finds every Kconfig* file under the root (skipping hidden folders) and starts parsing
+// each.
+func (ld *loader) list() []string {
+	var out []string
+	_ = filepath.WalkDir(ld.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable folders are skipped
+		}
+		if d.IsDir() {
+			if n := d.Name(); strings.HasPrefix(n, ".") && p != ld.root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasPrefix(d.Name(), "Kconfig") || !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(ld.root, p)
+		if err != nil {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		out = append(out, rel)
+		ld.get(rel)
+		return nil
+	})
+	return out
 }
 
 type parsed struct {
