@@ -207,7 +207,7 @@ gen_by_build() { # TMP
 		log "bindgen $have < $want: using the shim $bindgen"
 	fi
 	local m=(nice -n 10 make -C "$k" LLVM=1 RUSTC=$rustc HOSTRUSTC=$rustc RUSTDOC=/usr/bin/rustdoc BINDGEN=$bindgen)
-	local blog=$work/build.log
+	local blog=$CACHE/build-$VER.log
 	log "configuring x86_64_defconfig + Rust (log: $blog)"
 	"${m[@]}" x86_64_defconfig > "$blog" 2>&1
 	local opts=(-d MODVERSIONS -e RUST -e SAMPLES -e SAMPLES_RUST
