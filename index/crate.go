@@ -215,7 +215,7 @@ func (d *discovery) children(m *rmod, scope string, r *resolver) {
 		}
 		c := &rmod{path: m.path + "::" + fm.Name, crate: m.crate, parent: m, pub: fm.Vis == "pub",
 			hidden: m.hidden || fm.Hidden, doc: fm.Doc, decl: fm, declFile: f.Path,
-			cfg: cfgAll(m.cfg, fm.Cfg), // cfgAll drops the terms fm.Cfg repeats from its scope
+			cfg:      cfgAll(m.cfg, fm.Cfg), // cfgAll drops the terms fm.Cfg repeats from its scope
 			children: map[string]*rmod{}, defs: map[string][]int{}}
 		if _, dup := m.children[fm.Name]; dup {
 			d.res.Problems = append(d.res.Problems, Problem{File: f.Path, Line: fm.Start.Line, Message: "module " + c.path + " declared twice"})

@@ -41,6 +41,9 @@ type def struct {
 	self   int // for impl members: def of the self type, or -1
 	trait  int // for trait impl members: def of the trait, or -1; for trait items: parent
 	paths  []string
+	// lent are paths lent by a type alias or an implementing type (kernel::sync::Mutex::lock
+	// for Lock::lock): aliases of the item, never its best path.
+	lent []string
 	// members: methods, variants, fields and associated consts by name.
 	members map[string][]int
 	// impls: trait impls of this type (indices into resolver.impls), for default methods.
@@ -370,7 +373,12 @@ func (r *resolver) resolvePath(m *rmod, p string, depth int) []target {
 					next = append(next, t)
 					continue
 				}
-				next = append(next, r.lookupName(t.mod, seg, t.mod != m, depth+1)...)
+				found := r.lookupName(t.mod, seg, t.mod != m, depth+1)
+				if len(found) == 0 && t.mod.parent == nil && externCrates[seg] {
+					// crate::bindings without `pub use bindings;` at the root.
+					found = []target{{def: -1, ext: seg}}
+				}
+				next = append(next, found...)
 			case t.def >= 0:
 				d := &r.defs[t.def]
 				for _, mi := range d.members[seg] {
@@ -500,8 +508,8 @@ func (r *resolver) publicPaths() {
 			for _, ap := range r.defs[a].paths {
 				for name, ms := range r.defs[t].members {
 					for _, mi := range ms {
-						if r.memberPublic(mi) && len(r.defs[mi].paths) > 0 && !hasPath(r.defs[mi].paths, ap+"::"+name) {
-							r.defs[mi].paths = append(r.defs[mi].paths, ap+"::"+name)
+						if r.memberPublic(mi) && len(r.defs[mi].paths) > 0 && !hasPath(r.defs[mi].lent, ap+"::"+name) {
+							r.defs[mi].lent = append(r.defs[mi].lent, ap+"::"+name)
 						}
 					}
 				}
@@ -522,8 +530,8 @@ func (r *resolver) publicPaths() {
 					continue
 				}
 				for _, sp := range r.defs[im.self].paths {
-					if !hasPath(r.defs[mi].paths, sp+"::"+name) {
-						r.defs[mi].paths = append(r.defs[mi].paths, sp+"::"+name)
+					if !hasPath(r.defs[mi].lent, sp+"::"+name) {
+						r.defs[mi].lent = append(r.defs[mi].lent, sp+"::"+name)
 					}
 				}
 			}
@@ -650,7 +658,7 @@ func (r *resolver) buildItems() {
 			it.Source = SourceMacros
 			it.Kind = KindMacro
 		}
-		it.Aliases = aliases(d.paths, d.path)
+		it.Aliases = aliases(append(append([]string(nil), d.paths...), d.lent...), d.path)
 		owner := d.parent
 		if d.impl != nil {
 			owner = d.self

@@ -52,7 +52,7 @@ import (
 
 const (
 	maxWrapperDepth = 8
-	maxWrappers     = 12
+	maxWrappers     = 24
 )
 
 // graph is the call graph over defs.
@@ -477,8 +477,8 @@ func (r *resolver) wrapper(binding string, chain []int, depth int) rankedWrapper
 	w := rankedWrapper{Wrapper: Wrapper{API: api, Depth: depth, Unsafe: d.it.Unsafe}}
 	w.Via = make([]string, 0, len(chain))
 	w.Via = append(w.Via, api)
-	for _, c := range chain[1:] {
-		w.Via = append(w.Via, r.bestPath(c))
+	for i := 1; i < len(chain); i++ {
+		w.Via = append(w.Via, r.present(chain[i:]))
 	}
 	w.hidden = d.hidden || strings.Contains(api, "::__") || strings.HasPrefix(d.it.Name, "__")
 	w.affinity = affinity(binding, api)
