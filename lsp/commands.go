@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+
+	"go.lsp.dev/protocol"
+
+	"krls.dev/krls/index"
+	"krls.dev/krls/lsp/source"
+)
+
+// The commands of workspace/executeCommand.
+const (
+	// CmdReindex reloads the index with the current settings; it answers at once, the index
+	// loads in the background.
+	CmdReindex = "krls.reindex"
+	// CmdIndexStatus answers an IndexStatus.
+	CmdIndexStatus = "krls.indexStatus"
+	// CmdOpenKconfigEntry takes a symbol ("SAMPLE_RUST_MINIMAL" or "CONFIG_SAMPLE_RUST_MINIMAL")
+	// and answers the Locations of its Kconfig entries.
+	CmdOpenKconfigEntry = "krls.openKconfigEntry"
+	// CmdOpenMakefileLine takes a .rs file (path or URI) and answers the Locations of the
+	// Makefile/Kbuild lines that build it.
+	CmdOpenMakefileLine = "krls.openMakefileLine"
+)
+
+func init() {
+	methods[protocol.MethodWorkspaceExecuteCommand] = request((*Server).executeCommand)
+	methods[protocol.MethodWorkspaceDidChangeConfiguration] = notification((*Server).didChangeConfiguration)
+}
+
+func (s *Server) didChangeConfiguration(p *protocol.DidChangeConfigurationParams) error {
+	set, err := parseSettings(p.Settings)
+	if err != nil {
+		return err
+	}
+	s.applySettings(set, false)
+	return nil
+}
+
+func (s *Server) executeCommand(p *protocol.ExecuteCommandParams) (work, error) {
+	arg := ""
+	if len(p.Arguments) > 0 {
+		if str, ok := p.Arguments[0].(string); ok {
+			arg = str
+		}
+	}
+	switch p.Command {
+	case CmdReindex:
+		s.idx.reload(s.currentSettings())
+		s.diag.all()
+		return func(context.Context) (any, error) { return nil, nil }, nil
+	case CmdIndexStatus:
+		return func(context.Context) (any, error) { return s.idx.status(), nil }, nil
+	case CmdOpenKconfigEntry, CmdOpenMakefileLine:
+		if arg == "" {
+			return nil, invalidParams("%s takes one string argument", p.Command)
+		}
+		lookup := s.opts.LookupKconfig
+		if p.Command == CmdOpenMakefileLine {
+			lookup = s.opts.LookupMakefile
+			if f, ok := source.Filename(protocol.DocumentURI(arg)); ok {
+				arg = f
+			}
+		}
+		return func(ctx context.Context) (any, error) {
+			if lookup == nil {
+				return []protocol.Location{}, nil
+			}
+			ix, err := s.idx.wait(ctx)
+			if err != nil && !errors.Is(err, errNoIndex) {
+				return nil, err
+			}
+			locs, err := lookup(ctx, ix, arg)
+			if err != nil {
+				return nil, err
+			}
+			return s.locations(locs), nil
+		}, nil
+	}
+	return nil, invalidParams("unknown command %q", p.Command)
+}
+
+// locations maps locations on disk to protocol locations, reading each file once for its
+// UTF-16 columns. Files that cannot be read keep byte columns (a best effort; they hold ASCII
+// in practice) rather than vanish.
+func (s *Server) locations(locs []Location) []protocol.Location {
+	out := make([]protocol.Location, 0, len(locs))
+	mappers := map[string]*source.Mapper{}
+	for _, l := range locs {
+		m, ok := mappers[l.File]
+		if !ok {
+			m = s.diskMapper(l.File)
+			mappers[l.File] = m
+		}
+		endLine, endCol := l.EndLine, l.EndCol
+		if endLine == 0 {
+			endLine, endCol = l.Line, l.Col
+		}
+		out = append(out, protocol.Location{URI: source.URI(l.File), Range: mapRange(m, l.Line, l.Col, endLine, endCol)})
+	}
+	return out
+}
+
+// diskMapper returns the mapper of a file: the open document's if the editor has it, else the
+// file read from disk, else nil.
+func (s *Server) diskMapper(file string) *source.Mapper {
+	if d := s.docs.Get(source.URI(file)); d != nil {
+		return d.Mapper
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	return source.NewMapper(string(b))
+}
+
+// mapRange maps an index range (1-based lines, byte columns) through m; without a mapper the
+// byte columns are kept.
+func mapRange(m *source.Mapper, line, col, endLine, endCol int) protocol.Range {
+	conv := func(l, c int) protocol.Position {
+		if m != nil {
+			if p, err := m.LineColPosition(l, c); err == nil {
+				return p
+			}
+		}
+		if l < 1 {
+			l = 1
+		}
+		if c < 0 {
+			c = 0
+		}
+		return protocol.Position{Line: uint32(l - 1), Character: uint32(c)}
+	}
+	return protocol.Range{Start: conv(line, col), End: conv(endLine, endCol)}
+}
+
+// indexLocation is the protocol location of an index location.
+func (s *Server) indexLocation(ix *index.Index, l index.Loc, generated bool) protocol.Location {
+	file := ix.Abs(l, generated)
+	return s.locations([]Location{{File: file, Line: l.Start.Line, Col: l.Start.Col, EndLine: l.End.Line, EndCol: l.End.Col}})[0]
+}
+
+var _ = json.Marshal
