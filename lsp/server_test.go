@@ -245,7 +245,9 @@ func TestRawJSON(t *testing.T) {
 	}
 }
 
-func frame(body string) string { return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body }
+func frame(body string) string {
+	return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+}
 
 // maskMessage replaces error messages (prose) by "*" so tests diff the structure and codes.
 func maskMessage(raw []byte) []byte {
