@@ -254,29 +254,43 @@ func keyList(s *index.ModuleMacro) string {
 }
 
 var (
-	// [`Foo`](crate::x::Foo), [text](super::x): a link to a path rather than a URL.
-	pathLink = regexp.MustCompile(`\[([^\]]+)\]\(([A-Za-z_][A-Za-z0-9_:<>!@#.-]*)\)`)
+	// [`Foo`](crate::x::Foo), [text](super::x), [`x.h`](srctree/include/x.h): a link to a path
+	// rather than a URL.
+	pathLink = regexp.MustCompile(`\[([^\]]+)\]\(([A-Za-z_][A-Za-z0-9_:<>!@#./-]*)\)`)
 	// [`Foo`] or [`Foo`][ref] as intra-doc links.
 	refLink = regexp.MustCompile("\\[(`[^`\\]]+`)\\](?:\\[[^\\]]*\\])?")
-	// [`Foo`]: crate::x::Foo reference definitions that are paths.
-	refDef = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*[A-Za-z_][A-Za-z0-9_:<>!@#.-]*\s*$\n?`)
+	// [`Foo`]: target reference definitions.
+	refDef = regexp.MustCompile(`(?m)^\s*\[([^\]]+)\]:\s*(\S+)\s*$\n?`)
 )
 
 // Doc makes a rustdoc comment readable as plain markdown: intra-doc links lose their
-// targets ([`Foo`](crate::x::Foo) and [`Foo`] become `Foo`), path reference definitions
-// go, and the hidden lines ("# use …") of code examples are dropped. URLs stay links.
+// targets ([`Foo`](crate::x::Foo) and [`Foo`] become `Foo`), reference definitions to paths
+// go while those to URLs stay (so [`pr_info`] with a URL definition stays a link), and the
+// hidden lines ("# use …") of code examples are dropped, blank runs squeezed.
 func Doc(doc string) string {
 	if doc == "" {
 		return ""
 	}
+	urls := map[string]bool{}
+	for _, m := range refDef.FindAllStringSubmatch(doc, -1) {
+		if strings.Contains(m[2], "://") {
+			urls[m[1]] = true
+		}
+	}
 	lines := strings.Split(doc, "\n")
 	var out []string
 	inCode := false
+	blank := func() bool { return len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" }
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "```") {
+			if inCode {
+				for blank() {
+					out = out[:len(out)-1]
+				}
+			}
 			inCode = !inCode
-			if inCode && (t == "```" || t == "```rust" || strings.HasPrefix(t, "```rust,") || strings.HasPrefix(t, "```ignore") || strings.HasPrefix(t, "```no_run")) {
+			if inCode && (t == "```" || strings.HasPrefix(t, "```rust") || strings.HasPrefix(t, "```ignore") || strings.HasPrefix(t, "```no_run") || strings.HasPrefix(t, "```compile_fail")) {
 				l = strings.Replace(l, t, "```rust", 1)
 			}
 			out = append(out, l)
@@ -286,13 +300,19 @@ func Doc(doc string) string {
 			if t == "#" || strings.HasPrefix(t, "# ") {
 				continue
 			}
-			out = append(out, l)
-			continue
+			if t == "" && (blank() || strings.HasPrefix(strings.TrimSpace(out[len(out)-1]), "```")) {
+				continue
+			}
 		}
 		out = append(out, l)
 	}
 	s := strings.Join(out, "\n")
-	s = refDef.ReplaceAllString(s, "")
+	s = refDef.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.Contains(m, "://") {
+			return m
+		}
+		return ""
+	})
 	s = pathLink.ReplaceAllStringFunc(s, func(m string) string {
 		sub := pathLink.FindStringSubmatch(m)
 		if strings.Contains(sub[2], "://") {
@@ -300,6 +320,12 @@ func Doc(doc string) string {
 		}
 		return sub[1]
 	})
-	s = refLink.ReplaceAllString(s, "$1")
+	s = refLink.ReplaceAllStringFunc(s, func(m string) string {
+		sub := refLink.FindStringSubmatch(m)
+		if urls[sub[1]] && !strings.Contains(m, "][") {
+			return m
+		}
+		return sub[1]
+	})
 	return strings.TrimSpace(s)
 }

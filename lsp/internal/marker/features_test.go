@@ -69,7 +69,9 @@ func realIndex(t *testing.T, ver string) *index.Index {
 		{"rust/uapi/uapi_generated.rs", index.SourceUAPI},
 	} {
 		data, err := os.ReadFile(filepath.Join(root, g.rel))
-		if err != nil {
+		if os.IsNotExist(err) {
+			continue // 6.1 has no uapi crate
+		} else if err != nil {
 			t.Fatalf("%v", err)
 		}
 		items, _ := index.ParseBindgen(data, g.rel, g.src)
