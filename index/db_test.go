@@ -4,10 +4,10 @@ package index
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
