@@ -13,6 +13,7 @@
 package kbuild
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -271,7 +272,7 @@ func (p *parser) line(l *logical) {
 			lv.prev = append(lv.prev, lv.cur)
 		}
 		lv.cur = nil
-		w2, _ := firstWord(rest)
+		w2, _ := firstWord(bytes.TrimLeft(rest, " \t"))
 		switch w2 {
 		case "ifdef", "ifndef", "ifeq", "ifneq":
 			o := start + len(word)
@@ -520,9 +521,8 @@ func classify(a *Assign) {
 		}
 	}
 	a.Base, a.Suffix = base, suffix
-	lower := strings.ToLower(v)
 	switch {
-	case strings.Contains(lower, "flags"):
+	case strings.Contains(strings.ToLower(base), "flags"): // not the suffix: obj-$(CONFIG_DEBUG_IRQFLAGS)
 		a.Kind = VarFlags
 	case base == "obj":
 		a.Kind = VarObj
