@@ -61,12 +61,12 @@ func TestParseAssigns(t *testing.T) {
 		t.Fatalf("errors: %v", errs)
 	}
 	type row struct {
-		Line                 int
-		Var, Op              string
-		Words                []string
-		Kind, Base, Suffix   string
-		Config               string
-		Conds                []string
+		Line               int
+		Var, Op            string
+		Words              []string
+		Kind, Base, Suffix string
+		Config             string
+		Conds              []string
 	}
 	var got []row
 	for _, a := range m.Assigns {
