@@ -440,6 +440,9 @@ func rankLicenses(lic string) []string {
 	var c []cand
 	for _, l := range Licenses {
 		d := levenshtein(norm(lic), norm(l))
+		if n := norm(lic); len(n) >= 4 && strings.Contains(norm(l), n) {
+			d = 0 // "MIT/GPL" is "Dual MIT/GPL" with a word missing
+		}
 		if strings.EqualFold(lic, l) {
 			d = -1
 		}
