@@ -802,7 +802,7 @@ func moduleKeyDoc(macro, key string) string {
 }
 
 var moduleKeyDocs = map[string]string{
-	"type":        "The type implementing `kernel::Module` (or `InPlaceModule`): its `init` runs at load, its `Drop` at unload.",
+	"type":        "The type implementing `kernel::Module` (or `kernel::InPlaceModule` in newer kernels): its `init` runs at load, its `Drop` at unload.",
 	"name":        "The module name, as `modinfo` and `lsmod` show it; must match the object file (`obj-m += name.o`).",
 	"author":      "The author, as `MODULE_AUTHOR`: \"Name <email>\".",
 	"authors":     "The authors, as one `MODULE_AUTHOR` each: [\"Name <email>\", ...].",
