@@ -251,3 +251,43 @@ func TestNodeAt(t *testing.T) {
 		t.Errorf("NodeAt(4:2) = %+v", n)
 	}
 }
+
+func TestSymbolAtAndExpand(t *testing.T) {
+	tr := loadSrc(t, `greet = hello $(1)
+config A
+	bool "a"
+	depends on B && !C
+	select D
+config B
+	bool "b"
+`)
+	tests := []struct {
+		pos  kconfig.Pos
+		want string
+	}{
+		{kconfig.Pos{Line: 2, Col: 7}, "A"},
+		{kconfig.Pos{Line: 4, Col: 12}, "B"},
+		{kconfig.Pos{Line: 4, Col: 18}, "C"},
+		{kconfig.Pos{Line: 4, Col: 19}, ""}, // just past C
+		{kconfig.Pos{Line: 5, Col: 8}, "D"},
+		{kconfig.Pos{Line: 6, Col: 7}, "B"},
+		{kconfig.Pos{Line: 6, Col: 8}, ""},
+		{kconfig.Pos{Line: 3, Col: 2}, ""},
+	}
+	for _, tt := range tests {
+		s, _ := tr.SymbolAt("Kconfig", tt.pos)
+		got := ""
+		if s != nil {
+			got = s.Name
+		}
+		if got != tt.want {
+			t.Errorf("SymbolAt(%v) = %q, want %q", tt.pos, got, tt.want)
+		}
+	}
+	if v, u := tr.Expand("$(greet,world) $(SRCARCH)"); v != "hello world x86" || u != "" {
+		t.Errorf("Expand = %q, %q", v, u)
+	}
+	if _, u := tr.Expand("$(shell,uname -r)"); u == "" {
+		t.Errorf("Expand($(shell,...)) has no unknown reason")
+	}
+}

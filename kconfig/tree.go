@@ -39,6 +39,32 @@ type Tree struct {
 	Errors  []Error
 	// Modules is the symbol carrying the `modules` option (normally MODULES).
 	Modules string
+
+	x     *expander              // variables as they stand at the end of the chain
+	occur map[string][]occurrence // per file: names of symbols with their ranges, sorted
+}
+
+type occurrence struct {
+	r   Range
+	sym *Symbol
+}
+
+// SymbolAt returns the symbol whose name covers pos in file (a definition's name, a use in
+// an expression, a select target), with the name's range; nil when there is none.
+func (t *Tree) SymbolAt(file string, pos Pos) (*Symbol, Range) {
+	occ := t.occur[file]
+	i := sort.Search(len(occ), func(i int) bool { return pos.Less(occ[i].r.End) })
+	if i < len(occ) && occ[i].r.Contains(pos) {
+		return occ[i].sym, occ[i].r
+	}
+	return nil, Range{}
+}
+
+// Expand expands the macros of s with the variables and environment as they stand after the
+// whole tree was read. The second result is non-empty, with the reason, when the value cannot
+// be known without running a command.
+func (t *Tree) Expand(s string) (string, string) {
+	return t.x.expand(s, nil, 0)
 }
 
 // Source is one source statement and what it resolved to.
@@ -197,6 +223,19 @@ func Load(root string, opts Options) (*Tree, error) {
 	}
 	if t.Modules == "" {
 		t.Modules = "MODULES"
+	}
+	t.x = ld.x
+	t.occur = map[string][]occurrence{}
+	for _, s := range t.Symbols {
+		for _, d := range s.Defs {
+			t.occur[d.File] = append(t.occur[d.File], occurrence{d.Node.NameRange, s})
+		}
+		for _, r := range s.Refs {
+			t.occur[r.File] = append(t.occur[r.File], occurrence{r.Range, s})
+		}
+	}
+	for _, occ := range t.occur {
+		sort.Slice(occ, func(i, j int) bool { return occ[i].r.Start.Less(occ[j].r.Start) })
 	}
 	return t, nil
 }
