@@ -176,6 +176,11 @@ func Load(path string) (*Index, error) {
 }
 
 func decodeIndex(data []byte) (ix *Index, err error) {
+	// The codec's Once also computes dbSchemaHash: it must run before the header is checked.
+	c, err := dbIndexCodec()
+	if err != nil {
+		return nil, err
+	}
 	if len(data) < dbHeaderSize || string(data[:8]) != dbMagic {
 		return nil, errors.New("not a krls index")
 	}
@@ -191,10 +196,6 @@ func decodeIndex(data []byte) (ix *Index, err error) {
 	}
 	if crc32Checksum(payload) != binary.LittleEndian.Uint32(data[28:]) {
 		return nil, errors.New("checksum mismatch")
-	}
-	c, err := dbIndexCodec()
-	if err != nil {
-		return nil, err
 	}
 	d := &dbDecoder{buf: payload}
 	defer func() {

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// The generated files bindgen writes, relative to the build tree, and what they hold.
+var generatedFiles = []struct {
+	Rel    string
+	Source Source
+	Hint   string
+}{
+	{"rust/bindings/bindings_generated.rs", SourceBindings, "not generated yet: run `make LLVM=1 prepare` (or pass --build DIR for an O= build)"},
+	{"rust/bindings/bindings_helpers_generated.rs", SourceHelpers, "not generated yet: bindings:: helpers come from the C helper files alone"},
+	{"rust/uapi/uapi_generated.rs", SourceUAPI, "not generated yet (or this kernel has no uapi crate)"},
+}
+
+// maxGenerated bounds the size of a generated file the indexer reads; bindgen output of a
+// full allmodconfig build is about 20 MB.
+const maxGenerated = 256 << 20
+
+// Build indexes the tree. prev, when not nil, is an earlier index of the same tree: files whose
+// content hash is unchanged are not parsed again. Build never fails on a missing or half-built
+// tree: what is absent is listed in Index.Missing and what is unreadable in Index.Problems.
+func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
+	if t == nil || t.Root == "" {
+		return nil, errors.New("index: no kernel tree")
+	}
+	build := t.Build
+	if build == "" {
+		build = t.Root
+	}
+	ix := &Index{
+		Format:   FormatVersion,
+		Root:     t.Root,
+		Build:    build,
+		Version:  t.Version,
+		Missing:  append([]string(nil), t.Missing...),
+		Wrappers: map[string][]Wrapper{},
+	}
+	var prevFiles map[string]FileInfo
+	if prev != nil && prev.Root == ix.Root && prev.Build == ix.Build {
+		prevFiles = make(map[string]FileInfo, len(prev.Files))
+		for _, f := range prev.Files {
+			prevFiles[fileKey(f.Path, f.Generated)] = f
+		}
+	} else {
+		prev = nil
+	}
+
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		genItems = make([][]Item, len(generatedFiles))
+		files    []FileInfo
+		problems []Problem
+		missing  []string
+	)
+	addProblems := func(ps []Problem) {
+		mu.Lock()
+		problems = append(problems, ps...)
+		mu.Unlock()
+	}
+
+	// The bindgen outputs: one goroutine each; an unchanged file keeps its items.
+	for i, g := range generatedFiles {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			abs := filepath.Join(build, filepath.FromSlash(g.Rel))
+			data, info, err := readFile(abs, maxGenerated)
+			if err != nil {
+				mu.Lock()
+				// Kernels before 6.2 have no uapi crate: nothing is missing there.
+				noCrate := g.Source == SourceUAPI && !fileExists(filepath.Join(t.Root, "rust", "uapi"))
+				switch {
+				case noCrate:
+				case errors.Is(err, fs.ErrNotExist):
+					missing = append(missing, g.Rel+": "+g.Hint)
+				default:
+					problems = append(problems, Problem{File: g.Rel, Message: err.Error()})
+				}
+				mu.Unlock()
+				return
+			}
+			fi := fileInfo(g.Rel, true, info, data)
+			mu.Lock()
+			files = append(files, fi)
+			mu.Unlock()
+			if old, ok := prevFiles[fileKey(g.Rel, true)]; ok && old.Hash == fi.Hash {
+				genItems[i] = itemsOf(prev, g.Rel, true)
+				return
+			}
+			items, ps := ParseBindgen(data, g.Rel, g.Source)
+			genItems[i] = items
+			addProblems(ps)
+		}()
+	}
+
+	// The kernel and macros crates, with the wrapper map.
+	var crates *CrateResult
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var prevCrate map[string]*CrateFile
+		if prev != nil {
+			prevCrate = make(map[string]*CrateFile, len(prev.CrateFiles))
+			for _, cf := range prev.CrateFiles {
+				prevCrate[cf.Path] = cf
+			}
+		}
+		crates = IndexCrates(t.Root, prevCrate)
+	}()
+
+	// The C helpers and the module macro schemas: small, parsed every time.
+	var (
+		helpers     []Helper
+		layout      string
+		helperFiles []string
+		modules     []ModuleMacro
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ps []Problem
+		helpers, layout, helperFiles, ps = ParseHelpers(t.Root)
+		addProblems(ps)
+		var ms []Problem
+		modules, ms = ParseModuleMacros(t.Root)
+		addProblems(ms)
+	}()
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	ix.HelpersLayout = layout
+	ix.Helpers = helpers
+	ix.Modules = modules
+	if layout == "" {
+		missing = append(missing, "rust/helpers.c or rust/helpers/: no C helpers in this tree")
+	}
+	if crates != nil {
+		ix.Items = append(ix.Items, crates.Items...)
+		ix.CrateFiles = crates.Files
+		ix.Wrappers = crates.Wrappers
+		problems = append(problems, crates.Problems...)
+		for _, cf := range crates.Files {
+			fi := FileInfo{Path: cf.Path, Hash: cf.Hash}
+			if info, err := os.Stat(filepath.Join(t.Root, filepath.FromSlash(cf.Path))); err == nil {
+				fi.Size, fi.ModTime = info.Size(), info.ModTime().UnixNano()
+			}
+			files = append(files, fi)
+		}
+		if len(crates.Files) == 0 {
+			missing = append(missing, "rust/kernel/lib.rs: no kernel crate in this tree")
+		}
+	}
+	haveHelperBindings := false
+	for i, items := range genItems {
+		ix.Items = append(ix.Items, items...)
+		if generatedFiles[i].Source == SourceHelpers && len(items) > 0 {
+			haveHelperBindings = true
+		}
+	}
+	// Without bindings_helpers_generated.rs the helper files alone still yield bindings::X.
+	if !haveHelperBindings {
+		ix.Items = append(ix.Items, helperItems(helpers)...)
+	}
+	for _, rel := range helperFiles {
+		abs := filepath.Join(t.Root, filepath.FromSlash(rel))
+		if data, info, err := readFile(abs, maxGenerated); err == nil {
+			files = append(files, fileInfo(rel, false, info, data))
+		}
+	}
+	if m := filepath.Join(t.Root, "rust", "macros", "module.rs"); fileExists(m) {
+		if data, info, err := readFile(m, maxGenerated); err == nil {
+			files = append(files, fileInfo("rust/macros/module.rs", false, info, data))
+		}
+	}
+	sort.Slice(files, func(i, j int) bool {
+		return fileKey(files[i].Path, files[i].Generated) < fileKey(files[j].Path, files[j].Generated)
+	})
+	ix.Files = dedupFiles(files)
+	sort.Strings(missing)
+	ix.Missing = append(ix.Missing, missing...)
+	ix.Problems = problems
+	ix.Finish()
+	return ix, nil
+}
+
+// helperItems turns the C helpers into bindings::X items, for trees whose helper bindings
+// were not generated yet.
+func helperItems(hs []Helper) []Item {
+	out := make([]Item, 0, len(hs))
+	for _, h := range hs {
+		kind := KindFn
+		if h.Const {
+			kind = KindConst
+		}
+		out = append(out, Item{
+			Path:     "bindings::" + h.Name,
+			Name:     h.Name,
+			Kind:     kind,
+			Source:   SourceHelpers,
+			Sig:      h.Sig,
+			Unsafe:   !h.Const,
+			LinkName: h.CName,
+			Doc:      fmt.Sprintf("C helper `%s` (wraps `%s`); the generated Rust binding is not built yet.", h.CName, h.Wraps),
+			Loc:      h.Loc,
+		})
+	}
+	return out
+}
+
+// itemsOf returns the items of prev that came from file rel.
+func itemsOf(prev *Index, rel string, generated bool) []Item {
+	var out []Item
+	for _, it := range prev.Items {
+		if it.Loc.File == rel && it.Generated == generated {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func fileKey(path string, generated bool) string {
+	if generated {
+		return "build:" + path
+	}
+	return "src:" + path
+}
+
+func dedupFiles(fs []FileInfo) []FileInfo {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && fileKey(f.Path, f.Generated) == fileKey(fs[i-1].Path, fs[i-1].Generated) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func fileInfo(rel string, generated bool, info fs.FileInfo, data []byte) FileInfo {
+	sum := sha256.Sum256(data)
+	return FileInfo{Path: rel, Generated: generated, Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hex.EncodeToString(sum[:])}
+}
+
+// readFile reads a regular file of at most limit bytes.
+func readFile(path string, limit int64) ([]byte, fs.FileInfo, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if info.Size() > limit {
+		return nil, nil, fmt.Errorf("%s: %d bytes, larger than the %d the indexer reads", path, info.Size(), limit)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if strings.IndexByte(string(data[:min(len(data), 8192)]), 0) >= 0 {
+		return nil, nil, fmt.Errorf("%s: binary file", path)
+	}
+	return data, info, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// Status says how Open obtained the index.
+type Status struct {
+	From    string   // "database", "refreshed", "built"
+	Changed []string // files re-indexed on refresh
+	DB      string   // the database file
+	Note    string   // why the database was not used, when it was not
+}
+
+// Open returns the index of the tree: loaded from the database when every file it read is
+// unchanged, refreshed (only the changed files re-parsed) when some changed, built from scratch
+// when there is no usable database. The database is written back when anything changed.
+// dbPath "" means CachePath(tree).
+func Open(ctx context.Context, t *Tree, dbPath string, rebuild bool) (*Index, Status, error) {
+	var st Status
+	if dbPath == "" {
+		p, err := CachePath(t.Root, t.Build)
+		if err != nil {
+			return nil, st, err
+		}
+		dbPath = p
+	}
+	st.DB = dbPath
+	var prev *Index
+	if !rebuild {
+		ix, err := Load(dbPath)
+		switch {
+		case err == nil && ix.Root == t.Root && (ix.Build == t.Build || t.Build == ""):
+			changed := ix.Changed()
+			if len(changed) == 0 && sameStrings(ix.Missing, freshMissing(ix, t)) {
+				st.From = "database"
+				return ix, st, nil
+			}
+			prev, st.Changed = ix, changed
+		case err == nil:
+			st.Note = "database is of another tree"
+		case errors.Is(err, fs.ErrNotExist):
+			st.Note = "no database yet"
+		default:
+			st.Note = err.Error()
+		}
+	}
+	ix, err := Build(ctx, t, prev)
+	if err != nil {
+		return nil, st, err
+	}
+	st.From = "built"
+	if prev != nil {
+		st.From = "refreshed"
+	}
+	if err := Save(ix, dbPath); err != nil {
+		st.Note = strings.TrimSpace(st.Note + "; database not written: " + err.Error())
+	}
+	return ix, st, nil
+}
+
+// freshMissing recomputes which generated files are absent, so that a build that appeared
+// since the database was written is noticed.
+func freshMissing(ix *Index, t *Tree) []string {
+	var gone []string
+	for _, m := range ix.Missing {
+		rel, _, _ := strings.Cut(m, ":")
+		if strings.HasPrefix(rel, "rust/") && fileExists(filepath.Join(ix.Build, filepath.FromSlash(rel))) {
+			continue // it exists now
+		}
+		gone = append(gone, m)
+	}
+	return gone
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Changed returns the files the index read that changed since (size and time first, then the
+// content hash), and those that disappeared.
+func (ix *Index) Changed() []string {
+	var out []string
+	for _, f := range ix.Files {
+		base := ix.Root
+		if f.Generated {
+			base = ix.Build
+		}
+		abs := filepath.Join(base, filepath.FromSlash(f.Path))
+		info, err := os.Stat(abs)
+		if err != nil {
+			out = append(out, f.Path)
+			continue
+		}
+		if info.Size() == f.Size && info.ModTime().UnixNano() == f.ModTime {
+			continue
+		}
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			out = append(out, f.Path)
+			continue
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != f.Hash {
+			out = append(out, f.Path)
+		}
+	}
+	return out
+}
