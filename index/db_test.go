@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -370,6 +371,45 @@ func TestDBDecodeBadPayload(t *testing.T) {
 	buf.Write(data[dbHeaderSize:])
 	if _, err := decodeIndex(frame(buf.Bytes())); err != nil {
 		t.Errorf("reframed valid payload: %v", err)
+	}
+}
+
+// TestDBDecodeMutations decodes a few thousand mutated payloads, each with a valid header and
+// checksum, so the decoder itself meets garbage: it must return or fail, never panic.
+func TestDBDecodeMutations(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x")
+	if err := Save(dbFixture(), p); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	base := data[dbHeaderSize:]
+	r := rand.New(rand.NewPCG(1, 2))
+	failed := 0
+	for i := 0; i < 3000; i++ {
+		payload := bytes.Clone(base)
+		for k := 0; k <= i%4; k++ {
+			payload[r.IntN(len(payload))] = byte(r.IntN(256))
+		}
+		if i%7 == 0 {
+			payload = payload[:r.IntN(len(payload))]
+		}
+		var h [dbHeaderSize]byte
+		copy(h[:], dbMagic)
+		binary.LittleEndian.PutUint32(h[8:], FormatVersion)
+		binary.LittleEndian.PutUint64(h[12:], dbSchemaHash)
+		binary.LittleEndian.PutUint64(h[20:], uint64(len(payload)))
+		binary.LittleEndian.PutUint32(h[28:], crc32Checksum(payload))
+		ix, err := decodeIndex(append(h[:], payload...))
+		if err != nil {
+			failed++
+			continue
+		}
+		ix.Finish()
+		ix.Lookup("bindings::mutex_lock")
+		ix.ByName("Mutex")
+	}
+	if failed == 0 {
+		t.Error("no mutation was detected: the decoder checks nothing")
 	}
 }
 
