@@ -154,7 +154,7 @@ func Parse(name string, data []byte) (*Test, error) {
 		return nil, fmt.Errorf("%s: no file under test (a source section or real:)", name)
 	}
 	if t.Real != "" && t.Tree == "" {
-		return nil, fmt.Errorf("%s: real: needs tree:", name)
+		return nil, fmt.Errorf("%s: a real file needs a tree directive", name)
 	}
 	for i, l := range strings.Split(string(markers), "\n") {
 		l = strings.TrimSpace(l)
@@ -177,7 +177,7 @@ func parseLine(l string) (*Marker, error) {
 		return nil, err
 	}
 	if len(fields) < 2 || !fields[1].quoted {
-		return nil, fmt.Errorf("want: op \"locator\" args…")
+		return nil, fmt.Errorf("want: op \"locator\" args")
 	}
 	m := &Marker{Op: fields[0].s, Locator: fields[1].s, Nth: 1}
 	switch m.Op {

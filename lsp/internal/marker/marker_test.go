@@ -61,7 +61,7 @@ fixed
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"no file", "-- markers --\nhover \"⁁x\" none\n", "no file under test"},
-		{"real without tree", "real: a.rs\n-- markers --\n", "real: needs tree:"},
+		{"real without tree", "real: a.rs\n-- markers --\n", "needs a tree directive"},
 		{"unknown op", "-- a.rs --\nx\n-- markers --\nfoo \"⁁x\"\n", `a:4: unknown marker "foo"`},
 		{"no caret", "-- a.rs --\nx\n-- markers --\nhover \"x\"\n", "needs one or two"},
 		{"unquoted locator", "-- a.rs --\nx\n-- markers --\nhover x\n", "want: op"},
@@ -90,7 +90,7 @@ func TestPosition(t *testing.T) {
 		line, char int
 	}{
 		{"ab", 0, 0},
-		{"gen", 1, 3}, // ü is one UTF-16 unit, two bytes
+		{"gen", 1, 3},  // ü is one UTF-16 unit, two bytes
 		{"x\n", 1, 10}, // 😀 is two UTF-16 units, four bytes
 	}
 	for _, tt := range tests {
