@@ -3,11 +3,13 @@
 package kconfig
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,8 +42,9 @@ type Tree struct {
 	// Modules is the symbol carrying the `modules` option (normally MODULES).
 	Modules string
 
-	x     *expander              // variables as they stand at the end of the chain
-	occur map[string][]occurrence // per file: names of symbols with their ranges, sorted
+	x         *expander               // variables as they stand at the end of the chain
+	occurOnce sync.Once               // builds occur
+	occur     map[string][]occurrence // per file: names of symbols with their ranges, sorted
 }
 
 type occurrence struct {
@@ -52,6 +55,20 @@ type occurrence struct {
 // SymbolAt returns the symbol whose name covers pos in file (a definition's name, a use in
 // an expression, a select target), with the name's range; nil when there is none.
 func (t *Tree) SymbolAt(file string, pos Pos) (*Symbol, Range) {
+	t.occurOnce.Do(func() { // built on first use: Load should not pay for an editor's index
+		t.occur = map[string][]occurrence{}
+		for _, s := range t.Symbols {
+			for _, d := range s.Defs {
+				t.occur[d.File] = append(t.occur[d.File], occurrence{d.Node.NameRange, s})
+			}
+			for _, r := range s.Refs {
+				t.occur[r.File] = append(t.occur[r.File], occurrence{r.Range, s})
+			}
+		}
+		for _, occ := range t.occur {
+			slices.SortFunc(occ, func(a, b occurrence) int { return cmpPos(a.r.Start, b.r.Start) })
+		}
+	})
 	occ := t.occur[file]
 	i := sort.Search(len(occ), func(i int) bool { return pos.Less(occ[i].r.End) })
 	if i < len(occ) && occ[i].r.Contains(pos) {
@@ -214,29 +231,17 @@ func Load(root string, opts Options) (*Tree, error) {
 		}
 	}
 	for _, s := range t.Symbols {
-		sort.SliceStable(s.Refs, func(i, j int) bool {
-			if s.Refs[i].File != s.Refs[j].File {
-				return s.Refs[i].File < s.Refs[j].File
+		slices.SortStableFunc(s.Refs, func(a, b Ref) int {
+			if c := strings.Compare(a.File, b.File); c != 0 {
+				return c
 			}
-			return s.Refs[i].Range.Start.Less(s.Refs[j].Range.Start)
+			return cmpPos(a.Range.Start, b.Range.Start)
 		})
 	}
 	if t.Modules == "" {
 		t.Modules = "MODULES"
 	}
 	t.x = ld.x
-	t.occur = map[string][]occurrence{}
-	for _, s := range t.Symbols {
-		for _, d := range s.Defs {
-			t.occur[d.File] = append(t.occur[d.File], occurrence{d.Node.NameRange, s})
-		}
-		for _, r := range s.Refs {
-			t.occur[r.File] = append(t.occur[r.File], occurrence{r.Range, s})
-		}
-	}
-	for _, occ := range t.occur {
-		sort.Slice(occ, func(i, j int) bool { return occ[i].r.Start.Less(occ[j].r.Start) })
-	}
 	return t, nil
 }
 
@@ -320,9 +325,7 @@ func (ld *loader) parse(rel string, p *parsed) {
 				if n.Keyword == "rsource" || n.Keyword == "orsource" {
 					s = path.Join(path.Dir(rel), s)
 				}
-				if _, err := os.Stat(filepath.Join(ld.root, filepath.FromSlash(path.Clean(s)))); err == nil {
-					ld.get(path.Clean(s))
-				}
+				ld.get(path.Clean(s)) // a missing file is reported when the walk gets there
 			}
 		}
 		return true
@@ -553,11 +556,15 @@ func (w *walker) source(file string, n *Node, c ctx) {
 			}
 		}
 		sort.Strings(targets)
-	} else if _, err := os.Stat(filepath.Join(w.ld.root, filepath.FromSlash(p))); err != nil {
-		if !optional {
+	} else if pf := w.ld.get(p); func() bool { <-pf.done; return pf.err != nil }() {
+		switch {
+		case !errors.Is(pf.err, fs.ErrNotExist):
+			src.Reason = pf.err.Error()
+			w.errorf(file, n.TextRange, "can't open file \""+p+"\": "+pf.err.Error())
+		case !optional:
 			src.Reason = "file not found"
 			w.errorf(file, n.TextRange, "can't open file \""+p+"\"")
-		} else {
+		default:
 			src.Reason = "optional file not found"
 		}
 		return
@@ -579,4 +586,11 @@ func (w *walker) source(file string, n *Node, c ctx) {
 	for _, f := range targets {
 		w.file(f, c, src)
 	}
+}
+
+func cmpPos(a, b Pos) int {
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	return a.Col - b.Col
 }
