@@ -524,6 +524,23 @@ func BenchmarkParseBindgen(b *testing.B) {
 			}
 		})
 	}
+	// A calibration point for shared machines: one plain byte loop over the biggest file, the
+	// least any scanner must do. Compare the scanner's time with it rather than with a number.
+	b.Run("calibrate-byte-loop", func(b *testing.B) {
+		b.SetBytes(int64(len(datas[0])))
+		defer benchCPU(b)()
+		n := 0
+		for b.Loop() {
+			for _, c := range datas[0] {
+				if c == '\n' || c == '{' {
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			b.Fatal("no lines")
+		}
+	})
 	// The three files in parallel, as the indexer runs them.
 	b.Run("all-parallel", func(b *testing.B) {
 		b.ReportAllocs()

@@ -102,7 +102,10 @@ func Save(ix *Index, path string) error {
 	}
 	v := *ix
 	v.Format = FormatVersion
-	e := &dbEncoder{strs: map[string]uint32{"": 0}, list: []string{""}}
+	// About three distinct strings per item (path, name, sig); sizing the map avoids rehashing
+	// the long signatures as it grows.
+	e := &dbEncoder{strs: make(map[string]uint32, 3*len(ix.Items)+1024), list: []string{""}}
+	e.strs[""] = 0
 	e.buf = make([]byte, 0, 1<<20)
 	c.enc(e, unsafe.Pointer(&v))
 	if e.err != nil {
@@ -223,6 +226,15 @@ type dbEncoder struct {
 	strs map[string]uint32
 	list []string
 	err  error
+	// recent remembers strings by address: the many copies of one string (a file name, a
+	// kind, a parent path) share their bytes, and finding them here skips hashing.
+	recent [512]dbRecent
+}
+
+type dbRecent struct {
+	p *byte
+	n int
+	i uint32
 }
 
 func (e *dbEncoder) uvarint(v uint64) {
@@ -236,12 +248,23 @@ func (e *dbEncoder) uvarint(v uint64) {
 func (e *dbEncoder) varint(v int64) { e.uvarint(uint64(v<<1) ^ uint64(v>>63)) }
 
 func (e *dbEncoder) str(s string) {
+	if s == "" {
+		e.buf = append(e.buf, 0)
+		return
+	}
+	p := unsafe.StringData(s)
+	r := &e.recent[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))%uintptr(len(e.recent))]
+	if r.p == p && r.n == len(s) {
+		e.uvarint(uint64(r.i))
+		return
+	}
 	i, ok := e.strs[s]
 	if !ok {
 		i = uint32(len(e.list))
 		e.strs[s] = i
 		e.list = append(e.list, s)
 	}
+	*r = dbRecent{p, len(s), i}
 	e.uvarint(uint64(i))
 }
 
