@@ -246,3 +246,40 @@ func TestReadMakefileAndSourceFor(t *testing.T) {
 		t.Errorf("ObjectFor in a folder without Makefile: no error")
 	}
 }
+
+// A parent Makefile may name an object of a subfolder that has no Makefile of its own, and
+// the parents' lines that descend into a folder gate everything in it.
+func TestObjectForParents(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, s string) {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Makefile", "obj-$(CONFIG_TOP) += drivers/\n")
+	write("drivers/Makefile", "obj-$(CONFIG_MID) += mid/\nobj-$(CONFIG_NESTED) += nomake/nested.o\n")
+	write("drivers/mid/Makefile", "obj-$(CONFIG_LEAF) += leaf.o\n")
+	write("drivers/nomake/nested.rs", "")
+	o, err := kbuild.ObjectFor(filepath.Join(root, "drivers/mid"), "leaf.rs")
+	if err != nil || o == nil {
+		t.Fatalf("ObjectFor(leaf.rs) = %v, %v", o, err)
+	}
+	var dirGates []string
+	for _, g := range o.DirGates {
+		dirGates = append(dirGates, g.Symbol)
+	}
+	if diff := cmp.Diff([]string{"MID", "TOP"}, dirGates); diff != "" || o.Module != "leaf" {
+		t.Errorf("leaf: module %q dir gates (-want +got):\n%s", o.Module, diff)
+	}
+	o, err = kbuild.ObjectFor(filepath.Join(root, "drivers/nomake"), "nested.rs")
+	if err != nil || o == nil {
+		t.Fatalf("ObjectFor(nested.rs) = %v, %v", o, err)
+	}
+	if o.Module != "nested" || filepath.Base(filepath.Dir(o.Makefile)) != "drivers" || len(o.Symbols()) != 1 || o.Symbols()[0] != "NESTED" {
+		t.Errorf("nested: %+v", o)
+	}
+}

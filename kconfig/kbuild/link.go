@@ -31,6 +31,9 @@ type Object struct {
 	// Gates are the CONFIG symbols on the way: obj-$(CONFIG_X) suffixes and enclosing
 	// ifdef/ifeq blocks.
 	Gates []Gate
+	// DirGates are the gates of the parent Makefiles' lines that descend into the folder,
+	// innermost first (set by ObjectFor).
+	DirGates []Gate
 }
 
 // Gate is a CONFIG symbol that decides whether an object is built.
@@ -75,13 +78,75 @@ func ReadMakefile(dir string) (*Makefile, []Error, error) {
 }
 
 // ObjectFor finds how file (a .rs, .c or .S file of dir, e.g. "rnull.rs") is built by dir's
-// Kbuild file or Makefile. It returns nil, nil when no line builds it.
+// Kbuild file or Makefile, or else by a parent folder's naming "sub/file.o" (up to three
+// levels). DirGates are then filled from the parents' lines that descend into the folder
+// (obj-$(CONFIG_PHYLIB) += phy/). It returns nil, nil when no line builds the file.
 func ObjectFor(dir, file string) (*Object, error) {
 	m, _, err := ReadMakefile(dir)
-	if err != nil {
-		return nil, err
+	var o *Object
+	if err == nil {
+		o = m.Object(file)
 	}
-	return m.Object(file), nil
+	sub, d := path.Base(filepath.ToSlash(file)), dir
+	for i := 0; (o == nil || len(o.Lines) == 0) && i < 3; i++ {
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		sub, d = filepath.Base(d)+"/"+sub, parent
+		pm, _, perr := ReadMakefile(d)
+		if perr != nil {
+			break
+		}
+		if po := pm.Object(sub); po != nil && len(po.Lines) > 0 {
+			o = po
+		}
+	}
+	if o == nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	o.DirGates = dirGates(filepath.Dir(o.Makefile))
+	return o, nil
+}
+
+// dirGates follows the parents of dir while each names the child folder in an obj-/subdir-
+// line, collecting those lines' gates.
+func dirGates(dir string) []Gate {
+	var out []Gate
+	d := dir
+	for i := 0; i < 8; i++ {
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		pm, _, err := ReadMakefile(parent)
+		if err != nil {
+			break
+		}
+		want := filepath.Base(d) + "/"
+		var best *Assign
+		for _, a := range pm.Assigns {
+			if a.Kind != VarObj && a.Kind != VarSubdir && a.Kind != VarLib {
+				continue
+			}
+			for _, w := range a.Words {
+				if w.Text == want && (best == nil || best.Config == "" && a.Config != "") {
+					best = a
+				}
+			}
+		}
+		if best == nil {
+			break
+		}
+		var tmp Object
+		tmp.gates(best)
+		out = append(out, tmp.Gates...)
+		d = parent
+	}
+	return out
 }
 
 // SourceFor returns the source file an object of dir is built from ("foo.rs", "foo.c" or
@@ -105,9 +170,10 @@ func stem(file string) string {
 
 // Object finds how file (base name, e.g. "rnull.rs") is built by m; nil when it is not.
 func (m *Makefile) Object(file string) *Object {
-	file = path.Base(filepath.ToSlash(file))
+	file = path.Clean(filepath.ToSlash(file))
 	st := stem(file)
 	obj := st + ".o"
+	base := path.Base(st)
 	o := &Object{Makefile: m.Path, Name: obj, Source: file}
 	flagRe := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(obj) + `($|[^A-Za-z0-9_])`)
 	var first *Assign
@@ -133,7 +199,7 @@ func (m *Makefile) Object(file string) *Object {
 			}
 			for _, w := range a.Words {
 				if w.Text == st {
-					o.Name, o.Module, o.Hostprog = st, st, true
+					o.Name, o.Module, o.Hostprog = st, base, true
 					o.Lines = []*Assign{a}
 					o.Mentions = append(o.Mentions, a)
 					o.gates(a)
@@ -146,8 +212,8 @@ func (m *Makefile) Object(file string) *Object {
 		}
 		return o
 	}
-	o.Module = st
-	m.chain(o, first, st, 0)
+	o.Module = base
+	m.chain(o, first, base, 0)
 	return o
 }
 
