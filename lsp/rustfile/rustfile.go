@@ -53,9 +53,12 @@ type File struct {
 	syntaxOnce sync.Once
 	errors     []Range
 
-	code      []int32 // indexes into Tokens of the non-comment tokens
-	match     []int32 // for each code token that opens or closes a group, the code index of its pair; -1 if none
-	depth     []int32 // brace/paren/bracket nesting depth before each code token
+	code  []int32 // indexes into Tokens of the non-comment tokens
+	match []int32 // for each code token that opens or closes a group, the code index of its pair; -1 if none
+	depth []int32 // brace/paren/bracket nesting depth before each code token
+	// parent is, for each code token, the code index of the innermost group opener
+	// enclosing it (-1 at top level); a closer's parent is that of its opener.
+	parent    []int32
 	macroDefs []Range
 }
 
@@ -298,10 +301,15 @@ func (f *File) index() {
 	}
 	f.match = make([]int32, len(f.code))
 	f.depth = make([]int32, len(f.code))
+	f.parent = make([]int32, len(f.code))
 	var stack []int32
 	for ci := range f.code {
 		f.match[ci] = -1
 		f.depth[ci] = int32(len(stack))
+		f.parent[ci] = -1
+		if len(stack) > 0 {
+			f.parent[ci] = stack[len(stack)-1]
+		}
 		t := f.Tokens[f.code[ci]]
 		if t.Kind != Punct || t.End-t.Start != 1 {
 			continue
@@ -321,8 +329,9 @@ func (f *File) index() {
 				if f.Text[f.Tokens[f.code[stack[k]]].Start] == open {
 					f.match[stack[k]] = int32(ci)
 					f.match[ci] = stack[k]
-					stack = stack[:k]
+					f.parent[ci] = f.parent[stack[k]]
 					f.depth[ci] = int32(k)
+					stack = stack[:k]
 					break
 				}
 			}
@@ -460,21 +469,15 @@ func (f *File) Enclosing(off int) int {
 		}
 	}
 	ci := lo - 1
-	for ci >= 0 {
-		if f.isOpen(ci) {
-			if cl := f.closeOf(ci); cl >= len(f.code) || f.startOf(cl) >= off {
-				return ci
-			}
-			ci--
-			continue
-		}
-		if m := f.match[ci]; m >= 0 {
-			ci = int(m) - 1 // skip a closed group
-			continue
-		}
-		ci--
+	if ci < 0 {
+		return -1
 	}
-	return -1
+	// ci is the last code token before off: an opener there is open at off, and every
+	// group enclosing ci closes after off.
+	if f.isOpen(ci) {
+		return ci
+	}
+	return int(f.parent[ci])
 }
 
 // Depth returns the nesting depth at off: 0 at top level.

@@ -445,19 +445,13 @@ func (f *File) inMacroCall(ci int) bool {
 	return false
 }
 
+// enclosingCode returns the code index of the innermost opener around code token ci, -1 at
+// top level.
 func (f *File) enclosingCode(ci int) int {
-	for k := ci - 1; k >= 0; k-- {
-		if f.isOpen(k) {
-			if f.closeOf(k) > ci {
-				return k
-			}
-			continue
-		}
-		if m := f.match[k]; m >= 0 && int(m) < k {
-			k = int(m)
-		}
+	if ci < 0 || ci >= len(f.parent) {
+		return -1
 	}
-	return -1
+	return int(f.parent[ci])
 }
 
 // findUnsafe records unsafe blocks and impls with the comments before them.

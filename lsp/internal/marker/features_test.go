@@ -50,7 +50,7 @@ var (
 
 // realIndex indexes a real tree once per test binary. It assembles the index from the
 // indexer's parts (crates, bindgen output, helpers, module schemas) the way index.Build does.
-func realIndex(t *testing.T, ver string) *index.Index {
+func realIndex(t testing.TB, ver string) *index.Index {
 	root := kerneltest.Tree(t, ver)
 	realMu.Lock()
 	defer realMu.Unlock()
