@@ -231,6 +231,9 @@ func TestDBFillZero(t *testing.T) {
 	if diff := cmp.Diff([]string{"outer.X"}, zeroPaths(reflect.ValueOf(o), "outer")); diff != "" {
 		t.Errorf("zero after fill (-want +got):\n%s", diff)
 	}
+	if o.in != 0 {
+		t.Error("filled an unexported field")
+	}
 }
 
 func TestDBRoundTrip(t *testing.T) {
