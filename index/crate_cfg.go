@@ -15,7 +15,9 @@ func cfgAll(conds ...string) string {
 		if c == "" {
 			continue
 		}
-		parts := []string{c}
+		// A malformed condition with a top-level comma splits like all(...)'s operands, so
+		// that combining is idempotent.
+		parts := splitTop(c)
 		if inner, ok := cfgCall(c, "all"); ok {
 			parts = splitTop(inner)
 		}
@@ -68,6 +70,9 @@ func normCfg(c string) string {
 		default:
 			b.WriteByte(ch)
 		}
+	}
+	if inStr {
+		b.WriteByte('"') // an unterminated string: close it so the result is stable
 	}
 	s := strings.ReplaceAll(b.String(), ", )", ")")
 	return strings.TrimSuffix(s, ", ")

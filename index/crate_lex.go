@@ -257,6 +257,9 @@ func scanRefs(src string) Refs {
 		case t.kind == tIdent && t.text == "as" && i > 0:
 			// <X as Trait>::f
 			segs, j := scanPath(toks, i+1)
+			if j < n && toks[j].text == "<" {
+				j = skipAngle(toks, j)
+			}
 			if len(segs) > 0 && j+2 < n && toks[j].text == ">" && toks[j+1].text == "::" && toks[j+2].kind == tIdent {
 				name := toks[j+2].text
 				k := skipTurbofish(toks, j+3)
@@ -268,6 +271,9 @@ func scanRefs(src string) Refs {
 		case t.kind == tIdent || t.kind == tPunct && (t.text == "$" || t.text == "::"):
 			if i > 0 && (toks[i-1].text == "." || toks[i-1].text == "::" && t.text != "::") {
 				continue
+			}
+			if t.text == "::" && i > 0 && (toks[i-1].text == ">" || toks[i-1].kind == tIdent) {
+				continue // Type<T>::f or a path we already took: not a leading ::
 			}
 			if t.kind == tIdent && isKeyword(t.text) && t.text != "self" && t.text != "Self" && t.text != "crate" && t.text != "super" {
 				continue
@@ -431,7 +437,7 @@ func oneLine(src string) string {
 	s = strings.ReplaceAll(s, ",>", ">")
 	s = strings.ReplaceAll(s, ",]", "]")
 	s = strings.ReplaceAll(s, ",}", "}")
-	return strings.TrimSpace(s)
+	return strings.TrimSuffix(strings.TrimSpace(s), ",")
 }
 
 func writeSpace(b *strings.Builder, space bool, next byte) {
