@@ -295,24 +295,27 @@ func lintIndex(ctx context.Context, f *lintFlags, wd string, log *zap.Logger) (s
 	if tree == nil {
 		return "", nil, errors.New("no kernel tree found above " + first + " (pass --kernel DIR, or set KDIR)")
 	}
-	return tree.Root, openIndex(ctx, tree, log), nil
+	ix, err := openIndex(ctx, tree, log)
+	if err != nil {
+		return "", nil, fmt.Errorf("index of %s: %v", tree.Root, err)
+	}
+	return tree.Root, ix, nil
 }
 
-// openIndex loads the persisted index of the tree. Without one the checks that need the index
-// find nothing; the rest still run.
-// TODO(lint): switch to index.Open (load, or build when missing or stale) when it lands.
-func openIndex(ctx context.Context, tree *index.Tree, log *zap.Logger) *index.Index {
-	p, err := index.CachePath(tree.Root, tree.Build)
+// openIndex loads the persisted index of the tree, building (or refreshing) and saving it
+// when it is missing or stale: the same database the server and `krls index` use.
+func openIndex(ctx context.Context, tree *index.Tree, log *zap.Logger) (*index.Index, error) {
+	t0 := time.Now()
+	ix, st, err := index.Open(ctx, tree, "", false)
 	if err != nil {
-		log.Warn("no index", zap.Error(err))
-		return nil
+		return nil, err
 	}
-	ix, err := index.Load(p)
-	if err != nil {
-		log.Warn("no index: the checks that need one find nothing", zap.Error(err))
-		return nil
+	log.Debug("index", zap.String("from", st.From), zap.String("db", st.DB), zap.String("note", st.Note),
+		zap.Int("changed", len(st.Changed)), zap.Duration("took", time.Since(t0)))
+	for _, m := range ix.Missing {
+		log.Info("the tree lacks a part; the checks that need it find less", zap.String("missing", m))
 	}
-	return ix
+	return ix, nil
 }
 
 // progress draws "krls lint: N/M files" on a terminal, at most ten times a second.

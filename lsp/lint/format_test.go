@@ -4,7 +4,9 @@ package lint
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -217,4 +219,46 @@ func multitoolValidate(t *testing.T, toolDir string, data []byte) []string {
 	}
 	t.Logf("validator output:\n%s", msg)
 	return problems
+}
+
+// TestSARIFRealKernel validates the SARIF of the crafted out-of-tree module linted against
+// the real 6.12 tree (real findings, real code actions with artifactChanges) with the schema
+// and the Multitool.
+func TestSARIFRealKernel(t *testing.T) {
+	toolDir := sarifTools(t)
+	tree, ix := openTree(t, t.TempDir())
+	oot, err := filepath.Abs(filepath.Join("..", "..", "testdata", "oot-module"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Options{Dir: oot, Root: tree.Root, Index: ix, Enabled: realEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d:%d %s", f.Path, f.Line, f.Col, f.Check))
+	}
+	// Where testdata/oot-module/krls_demo.rs puts its four mistakes.
+	want := []string{
+		"krls_demo.rs:12:14 module-license",
+		"krls_demo.rs:13:5 module-unknown-key",
+		"krls_demo.rs:23:18 bindings-direct",
+		"krls_demo.rs:28:9 unsafe-block-safety",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	rep := &Report{Result: res, Tool: Tool{Name: "krls", Version: "0.0.0-test"}, Dir: oot, Root: tree.Root, Checks: realChecks()}
+	if err := rep.WriteSARIF(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`"artifactChanges"`)) {
+		t.Error("no fix with artifactChanges in the SARIF")
+	}
+	validateSchema(t, b.Bytes())
+	for _, p := range multitoolValidate(t, toolDir, b.Bytes()) {
+		t.Error(p)
+	}
 }
