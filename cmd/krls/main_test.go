@@ -15,11 +15,12 @@ import (
 	"krls.dev/krls/index/kerneltest"
 )
 
-// TestMain lets testscript run this package's test binary as the krls command.
+// TestMain lets testscript run this package's test binary as the krls command (testscript.Main,
+// the successor of the deprecated RunMain).
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{
-		"krls": func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) },
-	}))
+	testscript.Main(m, map[string]func(){
+		"krls": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
 }
 
 // TestScript runs testdata/script/*.txtar. The scripts see:
