@@ -3,11 +3,11 @@
 package marker_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,48 +48,29 @@ var (
 	realIxs = map[string]*index.Index{}
 )
 
-// realIndex indexes a real tree once per test binary. It assembles the index from the
-// indexer's parts (crates, bindgen output, helpers, module schemas) the way index.Build does.
+// realIndex indexes a real tree once per test binary, with index.Locate and index.Build as
+// the server does. ver is "6.12" (generated files in the tree) or "6.12/obj" (a pristine
+// source tree and an O= build folder).
 func realIndex(t testing.TB, ver string) *index.Index {
-	root := kerneltest.Tree(t, ver)
+	opts := index.LocateOptions{}
+	if v, ok := strings.CutSuffix(ver, "/obj"); ok {
+		opts.Kernel, opts.Build = kerneltest.BuildTree(t, v)
+	} else {
+		opts.Kernel = kerneltest.Tree(t, ver)
+	}
 	realMu.Lock()
 	defer realMu.Unlock()
 	if ix := realIxs[ver]; ix != nil {
 		return ix
 	}
-	ix := &index.Index{Root: root, Build: root}
-	cr := index.IndexCrates(root, nil)
-	ix.Items, ix.Wrappers = cr.Items, cr.Wrappers
-	for _, g := range []struct {
-		rel string
-		src index.Source
-	}{
-		{"rust/bindings/bindings_generated.rs", index.SourceBindings},
-		{"rust/bindings/bindings_helpers_generated.rs", index.SourceHelpers},
-		{"rust/uapi/uapi_generated.rs", index.SourceUAPI},
-	} {
-		data, err := os.ReadFile(filepath.Join(root, g.rel))
-		if os.IsNotExist(err) {
-			continue // 6.1 has no uapi crate
-		} else if err != nil {
-			t.Fatalf("%v", err)
-		}
-		items, _ := index.ParseBindgen(data, g.rel, g.src)
-		ix.Items = append(ix.Items, items...)
+	tree, err := index.Locate(opts)
+	if err != nil {
+		t.Fatalf("Locate %+v: %v", opts, err)
 	}
-	ix.Helpers, ix.HelpersLayout, _, _ = index.ParseHelpers(root)
-	ix.Modules, _ = index.ParseModuleMacros(root)
-	if mk, err := os.ReadFile(filepath.Join(root, "Makefile")); err == nil {
-		get := func(k string) string {
-			m := regexp.MustCompile(`(?m)^` + k + ` = (\S*)`).FindSubmatch(mk)
-			if m == nil {
-				return ""
-			}
-			return string(m[1])
-		}
-		ix.Version = get("VERSION") + "." + get("PATCHLEVEL")
+	ix, err := index.Build(context.Background(), tree, nil)
+	if err != nil {
+		t.Fatalf("Build %+v: %v", opts, err)
 	}
-	ix.Finish()
 	realIxs[ver] = ix
 	return ix
 }
