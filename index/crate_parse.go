@@ -4,6 +4,7 @@ package index
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -164,6 +165,7 @@ func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *Crat
 	x := &extractor{f: f, src: src}
 	root := tree.RootNode()
 	x.declList(root, "", "", false)
+	x.expandDeclarations()
 	x.finishDocs()
 	if root.HasError() {
 		x.reportErrors(root, 0)
@@ -183,6 +185,103 @@ type extractor struct {
 	src     []byte
 	nErrors int
 	inner   map[string][]string // inner doc lines by scope
+	// rules holds the transcribers of the file's macro_rules, invocations its item-level
+	// macro calls, for expandDeclarations.
+	rules       map[string]string
+	invocations []invocation
+}
+
+type invocation struct {
+	n      *sitter.Node
+	scope  string
+	cfg    string
+	hidden bool
+	doc    string
+}
+
+var declTemplate = regexp.MustCompile(`pub\s+(const|static|fn|struct)\s+\$(\w+)\s*(:\s*[^=;{]*)?`)
+
+// expandDeclarations indexes the items that a file's own macro_rules declares when invoked
+// at item level, the way error.rs declares its error codes:
+//
+//	macro_rules! declare_err { ($err:tt $(,)? $($doc:expr),+) => { $( #[doc = $doc] )*
+//	    pub const $err: super::Error = ...; }; }
+//	declare_err!(EPERM, "Operation not permitted.");
+//
+// The first token of the call names the item, the string literals of the call are its doc
+// when the template has #[doc = $...]. Other macro calls are not expanded.
+func (x *extractor) expandDeclarations() {
+	for _, inv := range x.invocations {
+		mn := inv.n.ChildByFieldName("macro")
+		if mn == nil {
+			continue
+		}
+		body, ok := x.rules[x.text(mn)]
+		if !ok {
+			continue
+		}
+		m := declTemplate.FindStringSubmatch(body)
+		if m == nil {
+			continue
+		}
+		var args *sitter.Node
+		eachChild(inv.n, func(c *sitter.Node) {
+			if nodeType(c) == "token_tree" {
+				args = c
+			}
+		})
+		if args == nil {
+			continue
+		}
+		toks := lexRust(x.text(args))
+		if len(toks) < 2 || toks[1].kind != tIdent {
+			continue
+		}
+		name := toks[1].text
+		it := FileItem{Scope: inv.scope, Name: name, Vis: "pub", Cfg: inv.cfg, Hidden: inv.hidden, Doc: inv.doc}
+		switch m[1] {
+		case "const":
+			it.Kind = KindConst
+		case "static":
+			it.Kind = KindStatic
+		case "fn":
+			it.Kind = KindFn
+		default:
+			it.Kind = KindStruct
+		}
+		it.Sig = "pub " + m[1] + " " + name
+		if m[3] != "" {
+			it.Sig += oneLine(strings.TrimRight(m[3], " \t\n"))
+		}
+		if strings.Contains(body, "#[doc = $") {
+			var docs []string
+			for _, s := range stringLits(x.text(args)) {
+				docs = append(docs, unquote(s))
+			}
+			if d := strings.Join(docs, "\n"); d != "" {
+				it.Doc = d
+			}
+		}
+		x.add(it, inv.n)
+	}
+}
+
+// stringLits returns the plain string literals of src, as written.
+func stringLits(src string) []string {
+	var out []string
+	for i := 0; i < len(src); i++ {
+		switch {
+		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case src[i] == '"':
+			j := skipString(src, i+1)
+			out = append(out, src[i:j])
+			i = j - 1
+		}
+	}
+	return out
 }
 
 func (x *extractor) text(n *sitter.Node) string { return string(x.src[n.StartByte():n.EndByte()]) }
@@ -219,6 +318,7 @@ type attrs struct {
 	hidden      bool
 	macroExport bool
 	procMacro   bool
+	derive      string
 }
 
 func (a *attrs) reset() { *a = attrs{} }
@@ -248,8 +348,15 @@ func (a *attrs) attribute(content string) {
 		}
 	case "macro_export":
 		a.macroExport = true
-	case "proc_macro", "proc_macro_attribute", "proc_macro_derive":
+	case "proc_macro", "proc_macro_attribute":
 		a.procMacro = true
+	case "proc_macro_derive":
+		// #[proc_macro_derive(Zeroable)] names the derive macro, not the fn.
+		a.procMacro = true
+		if strings.HasPrefix(rest, "(") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(rest, "("), ",")
+			a.derive = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(name), ")"))
+		}
 	}
 }
 
@@ -444,6 +551,10 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 			}
 		}
 		base.Refs = scanRefs(refs.String())
+		if x.rules == nil {
+			x.rules = map[string]string{}
+		}
+		x.rules[name] = refs.String()
 		x.add(base, n)
 	case "use_declaration":
 		if arg := n.ChildByFieldName("argument"); arg != nil {
@@ -451,6 +562,8 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 				x.f.Uses = append(x.f.Uses, FileUse{Scope: scope, Vis: base.Vis, Use: u, Cfg: icfg, Line: int(n.StartPoint().Row) + 1})
 			}
 		}
+	case "macro_invocation":
+		x.invocations = append(x.invocations, invocation{n: n, scope: scope, cfg: icfg, hidden: ihidden, doc: base.Doc})
 	case "extern_crate_declaration":
 		// `extern crate self as kernel;` makes kernel:: name the crate itself; the resolver
 		// treats "kernel" as the crate root anyway.
@@ -464,6 +577,9 @@ func (x *extractor) fn(n *sitter.Node, base FileItem, a *attrs, impl int, implGe
 		base.Impl = impl + 1
 	}
 	base.ProcMacro = a != nil && a.procMacro
+	if a != nil && a.derive != "" {
+		base.Name = a.derive
+	}
 	body := n.ChildByFieldName("body")
 	base.Sig = x.sigUpTo(n, "body")
 	base.HasBody = body != nil
