@@ -6,10 +6,25 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+
+	"krls.dev/krls/lsp/completion"
+	"krls.dev/krls/lsp/source"
 )
 
 func init() {
 	methods[protocol.MethodTextDocumentCompletion] = request((*Server).completion)
+}
+
+var completionKinds = map[string]protocol.CompletionItemKind{
+	"keyword":  protocol.CompletionItemKindKeyword,
+	"value":    protocol.CompletionItemKindValue,
+	"snippet":  protocol.CompletionItemKindSnippet,
+	"struct":   protocol.CompletionItemKindStruct,
+	"enum":     protocol.CompletionItemKindEnum,
+	"property": protocol.CompletionItemKindProperty,
+	"constant": protocol.CompletionItemKindConstant,
+	"function": protocol.CompletionItemKindFunction,
+	"module":   protocol.CompletionItemKindModule,
 }
 
 func (s *Server) completion(p *protocol.CompletionParams) (work, error) {
@@ -18,13 +33,44 @@ func (s *Server) completion(p *protocol.CompletionParams) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (any, error) {
+		if a.doc.Lang != source.LangRust {
+			return nil, nil
+		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
-		_ = ix
-		_ = a
-		// TODO(features): lsp/completion.
-		return nil, nil
+		items, err := completion.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
+		if err != nil || items == nil {
+			return nil, err
+		}
+		list := &protocol.CompletionList{Items: make([]protocol.CompletionItem, 0, len(items))}
+		for _, it := range items {
+			ci := protocol.CompletionItem{
+				Label:      it.Label,
+				Kind:       completionKinds[it.Kind],
+				Detail:     it.Detail,
+				SortText:   it.SortText,
+				InsertText: it.InsertText,
+			}
+			if it.Doc != "" {
+				ci.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Doc}
+			}
+			ci.InsertTextFormat = protocol.InsertTextFormatPlainText
+			if it.Snippet {
+				ci.InsertTextFormat = protocol.InsertTextFormatSnippet
+			}
+			if it.Edit != nil {
+				if r, err := a.doc.Range(it.Edit.Start, it.Edit.End); err == nil {
+					text := it.InsertText
+					if text == "" {
+						text = it.Label
+					}
+					ci.TextEdit = &protocol.TextEdit{Range: r, NewText: text}
+				}
+			}
+			list.Items = append(list.Items, ci)
+		}
+		return list, nil
 	}, nil
 }

@@ -6,6 +6,9 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+
+	"krls.dev/krls/lsp/definition"
+	"krls.dev/krls/lsp/source"
 )
 
 func init() {
@@ -18,13 +21,21 @@ func (s *Server) definition(p *protocol.DefinitionParams) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (any, error) {
+		if a.doc.Lang != source.LangRust {
+			return nil, nil
+		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
-		_ = ix
-		_ = a
-		// TODO(features): lsp/definition.
-		return nil, nil
+		locs, err := definition.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
+		if err != nil || len(locs) == 0 {
+			return nil, err
+		}
+		out := make([]Location, len(locs))
+		for i, l := range locs {
+			out[i] = Location{File: l.Path, Line: l.Line, Col: l.Col, EndLine: l.EndLine, EndCol: l.EndCol}
+		}
+		return s.locations(out), nil
 	}, nil
 }

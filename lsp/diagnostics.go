@@ -162,10 +162,22 @@ func (d *diagnostics) stopAll() {
 func (d *diagnostics) waitDone() { d.wg.Wait() }
 
 // check runs the checks that apply to a document and converts their findings.
-func (s *Server) check(ctx context.Context, doc *source.Document, ix *index.Index, set Settings) ([]protocol.Diagnostic, error) {
-	_ = ctx
-	_ = ix
-	_ = set
-	// TODO(features): call lsp/check when it lands.
-	return nil, nil
+func (s *Server) check(_ context.Context, doc *source.Document, ix *index.Index, set Settings) ([]protocol.Diagnostic, error) {
+	fs := findings(doc, ix, set)
+	out := make([]protocol.Diagnostic, 0, len(fs))
+	for _, f := range fs {
+		r, err := doc.Range(f.Range.Start, f.Range.End)
+		if err != nil {
+			s.log.Warn("finding out of the text", zap.String("check", f.Check), zap.Error(err))
+			continue
+		}
+		out = append(out, protocol.Diagnostic{
+			Range:    r,
+			Severity: protocol.DiagnosticSeverity(f.Severity),
+			Code:     f.Check,
+			Source:   "krls",
+			Message:  f.Message,
+		})
+	}
+	return out, nil
 }

@@ -6,6 +6,9 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+
+	"krls.dev/krls/lsp/hover"
+	"krls.dev/krls/lsp/source"
 )
 
 func init() {
@@ -18,13 +21,21 @@ func (s *Server) hover(p *protocol.HoverParams) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (any, error) {
+		if a.doc.Lang != source.LangRust {
+			return nil, nil
+		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
-		_ = ix
-		_ = a
-		// TODO(features): lsp/hover.
-		return nil, nil
+		res, err := hover.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
+		if err != nil || res == nil {
+			return nil, err
+		}
+		h := &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: res.Markdown}}
+		if r, err := a.doc.Range(res.Range.Start, res.Range.End); err == nil && res.Range.End > res.Range.Start {
+			h.Range = &r
+		}
+		return h, nil
 	}, nil
 }

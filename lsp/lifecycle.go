@@ -8,6 +8,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"krls.dev/krls/lsp/source"
 )
 
 func init() {
@@ -55,6 +57,7 @@ func (s *Server) initialize(p *protocol.InitializeParams) (work, error) {
 		s.mu.Unlock()
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, err.Error())
 	}
+	settings.Workspace = workspace(p)
 	s.state = stateInitialized
 	s.clientCaps = p.Capabilities
 	s.mu.Unlock()
@@ -100,4 +103,17 @@ func (s *Server) supportsProgress() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.clientCaps.Window != nil && s.clientCaps.Window.WorkDoneProgress
+}
+
+// workspace returns the client's root folder: the first workspace folder, rootUri or rootPath.
+func workspace(p *protocol.InitializeParams) string {
+	for _, f := range p.WorkspaceFolders {
+		if dir, ok := source.Filename(protocol.DocumentURI(f.URI)); ok {
+			return dir
+		}
+	}
+	if dir, ok := source.Filename(p.RootURI); ok {
+		return dir
+	}
+	return p.RootPath
 }

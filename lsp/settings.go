@@ -23,6 +23,9 @@ type Settings struct {
 	// LogLevel is debug, info, warn or error; it can only make the server quieter than the
 	// level it was started with.
 	LogLevel string `json:"logLevel,omitempty"`
+	// Workspace is the client's root folder (from initialize, not a setting): where the tree is
+	// looked for when Kernel is empty.
+	Workspace string `json:"-"`
 	// DebounceMs overrides the quiet time before diagnostics (tests, slow machines).
 	DebounceMs *int `json:"debounceMs,omitempty"`
 }
@@ -59,7 +62,7 @@ func parseSettings(raw any) (Settings, error) {
 }
 
 // indexKey is what a change of settings must reload the index for.
-func (s Settings) indexKey() [2]string { return [2]string{s.Kernel, s.Build} }
+func (s Settings) indexKey() [3]string { return [3]string{s.Kernel, s.Build, s.Workspace} }
 
 // CheckEnabled reports whether check id is on, given its default.
 func (s Settings) CheckEnabled(id string, def bool) bool {
@@ -79,6 +82,9 @@ func (s Settings) clone() Settings {
 func (srv *Server) applySettings(ns Settings, initial bool) {
 	srv.mu.Lock()
 	old := srv.settings
+	if !initial {
+		ns.Workspace = old.Workspace
+	}
 	srv.settings = ns.clone()
 	srv.mu.Unlock()
 	if ns.LogLevel != "" {

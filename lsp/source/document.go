@@ -93,7 +93,7 @@ type Document struct {
 	*Mapper
 
 	cacheMu sync.Mutex
-	cache   map[any]any
+	cache   map[any]*cacheEntry
 }
 
 // NewDocument returns a document.
@@ -111,18 +111,25 @@ func NewDocument(u protocol.DocumentURI, version int32, languageID, text string)
 
 // Cached returns the value of key for this version of the document, computing it once with
 // compute (a parse tree, a check result). The value must be safe to share between goroutines.
+// compute may itself call Cached with other keys.
 func (d *Document) Cached(key any, compute func() any) any {
 	d.cacheMu.Lock()
-	defer d.cacheMu.Unlock()
-	if v, ok := d.cache[key]; ok {
-		return v
-	}
 	if d.cache == nil {
-		d.cache = map[any]any{}
+		d.cache = map[any]*cacheEntry{}
 	}
-	v := compute()
-	d.cache[key] = v
-	return v
+	e := d.cache[key]
+	if e == nil {
+		e = &cacheEntry{}
+		d.cache[key] = e
+	}
+	d.cacheMu.Unlock()
+	e.once.Do(func() { e.val = compute() })
+	return e.val
+}
+
+type cacheEntry struct {
+	once sync.Once
+	val  any
 }
 
 // Change is one content change of didChange. Range is nil for a whole-text change: the
