@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -171,6 +172,13 @@ func (w *walker) dir(p string, st fs.FileInfo) {
 		if lang == "" {
 			continue
 		}
+		if typ.IsRegular() && !w.seen[child] {
+			// The folder entry says it is a regular file: no stat here; the size is checked
+			// when the file is read (one syscall less per file on a 2,000-file tree).
+			w.seen[child] = true
+			w.files = append(w.files, file{abs: child, lang: lang})
+			continue
+		}
 		cst, err := e.Info()
 		if err != nil {
 			w.fail(child, describe(child, err))
@@ -232,8 +240,23 @@ func describe(p string, err error) string {
 // readFile reads a file to lint. A file with a NUL byte in its first 8 KiB is binary and
 // skipped, as git and grep decide.
 func readFile(p string) ([]byte, error) {
-	b, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if err != nil {
+		return nil, errors.New(describe(p, err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, errors.New(describe(p, err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file (" + st.Mode().Type().String() + ")")
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("too large (%d bytes, the limit is %d)", st.Size(), MaxFileSize)
+	}
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, errors.New(describe(p, err))
 	}
 	head := b
