@@ -13,12 +13,12 @@ import (
 )
 
 func init() {
-	methods[protocol.MethodInitialize] = request((*Server).initialize)
+	methods[protocol.MethodInitialize] = inline(request((*Server).initialize))
 	methods[protocol.MethodInitialized] = notification(func(s *Server, _ *struct{}) error {
 		s.initOnce.Do(func() { close(s.initialized) })
 		return nil
 	})
-	methods[protocol.MethodShutdown] = request((*Server).shutdown)
+	methods[protocol.MethodShutdown] = inline(request((*Server).shutdown))
 	methods["$/setTrace"] = notification(func(*Server, *struct{}) error { return nil })
 }
 
@@ -116,4 +116,9 @@ func workspace(p *protocol.InitializeParams) string {
 		return dir
 	}
 	return p.RootPath
+}
+
+func inline(m method) method {
+	m.inline = true
+	return m
 }

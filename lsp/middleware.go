@@ -27,6 +27,10 @@ type work func(ctx context.Context) (any, error)
 type method struct {
 	call   func(s *Server, params json.RawMessage) (work, error)
 	notify func(s *Server, params json.RawMessage) error
+	// inline runs the work on the read loop too: for initialize and shutdown, whose replies
+	// must go out before anything that follows them is handled (an exit right behind a
+	// shutdown would otherwise cancel it).
+	inline bool
 }
 
 // methods is the dispatch table; each LSP area registers its methods in its own file.
@@ -140,6 +144,11 @@ func (s *Server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 	w, err := m.call(s, req.Params())
 	if err != nil || w == nil {
 		s.reply(ctx, reply, name, nil, err)
+		return nil
+	}
+	if m.inline {
+		res, err := w(s.ctx)
+		s.reply(ctx, reply, name, res, err)
 		return nil
 	}
 	rctx, cancel := context.WithCancel(s.ctx)
