@@ -590,7 +590,77 @@ func (s *bgScanner) sig(start, end int) string {
 	if end < start {
 		end = start
 	}
-	return bgOneLine(s.src[start:end])
+	t := s.src[start:end]
+	if bgUnformatted(t) {
+		return bgTidy(t)
+	}
+	return bgOneLine(t)
+}
+
+// bgUnformatted reports whether t shows bindgen's output without rustfmt: a space before a
+// comma, a semicolon, a closing parenthesis or a single colon, which rustfmt never leaves
+// (except as the indentation of a closer on its own line).
+func bgUnformatted(t string) bool {
+	for i := 0; i+1 < len(t); i++ {
+		if t[i] != ' ' {
+			continue
+		}
+		switch t[i+1] {
+		case ',', ';', ')', ':':
+			if t[i+1] == ':' && i+2 < len(t) && t[i+2] == ':' {
+				continue
+			}
+			j := i
+			for j > 0 && t[j-1] == ' ' {
+				j--
+			}
+			if j == 0 || t[j-1] != '\n' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bgTidy re-spaces a declaration from its tokens the way rustfmt writes bindgen's items,
+// for output that was not formatted ("pub fn f (a : * mut T)" -> "pub fn f(a: *mut T)").
+func bgTidy(t string) string {
+	sc := &bgScanner{src: t, line: 1}
+	var b strings.Builder
+	b.Grow(len(t))
+	var prev, prev2 bgToken
+	first := true
+	punct := func(k bgToken, cs string) bool { return k.kind == bgPunct && strings.IndexByte(cs, k.c) >= 0 }
+	for sc.next(); sc.t.kind != bgEOF; sc.next() {
+		cur := sc.t
+		space := !first
+		switch {
+		case first:
+		case punct(cur, ",;)]?>") || punct(cur, ":") && cur.kind != bgColons:
+			space = false
+		case punct(cur, ".") && !punct(prev, ","):
+			space = false
+		case punct(prev, "([&*#") || prev.kind == bgColons:
+			space = false
+		case punct(prev, "<") && prev2.kind != bgPunct, punct(prev, "!") && cur.kind != bgPunct:
+			space = false // inside generics; !0
+		case punct(cur, "<") && (prev.kind == bgIdent || prev.kind == bgColons || punct(prev, ">")):
+			space = false
+		case punct(cur, "(") && (prev.kind == bgIdent || punct(prev, ">")):
+			space = false
+		case cur.kind == bgColons && (prev.kind == bgIdent || punct(prev, ">")):
+			space = false
+		case punct(prev, "-") && (prev2.kind == bgArrow || punct(prev2, "=(,[")):
+			space = false // unary minus
+		}
+		if space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t[cur.start:cur.end])
+		first = false
+		prev2, prev = prev, cur
+	}
+	return b.String()
 }
 
 // bgOneLine joins a declaration rustfmt spread over several lines: a line break after an opener

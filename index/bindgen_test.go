@@ -183,6 +183,8 @@ func TestParseBindgenReal(t *testing.T) {
 	}
 }
 
+var unformattedSig = regexp.MustCompile(` [,;)]| :[^:]|\n`)
+
 // checkSpans checks that the text at each item's Loc is the item: it starts with pub (or the
 // name, for variants and tuple fields) and, joined on one line, starts with Sig.
 func checkSpans(t *testing.T, text string, items []Item) {
@@ -195,12 +197,17 @@ func checkSpans(t *testing.T, text string, items []Item) {
 		if s < 0 || e < 0 || s > e {
 			continue // reported by checkLocs
 		}
-		span := strings.Join(strings.Fields(text[s:e]), " ")
-		sig := strings.Join(strings.Fields(it.Sig), " ")
-		// Sig drops the line breaks and trailing commas of rustfmt's multi-line layout.
-		join := strings.NewReplacer("( ", "(", ", )", ")", ",)", ")", " )", ")", "< ", "<", ", >", ">", ",>", ">")
-		span, sig = join.Replace(span), join.Replace(sig)
+		// Sig drops the line breaks and trailing commas of rustfmt's multi-line layout, and
+		// re-spaces what rustfmt left unformatted (lines too long for it): compare without
+		// any white space.
+		join := strings.NewReplacer(",)", ")", ",>", ">")
+		span := join.Replace(strings.Join(strings.Fields(text[s:e]), ""))
+		sig := join.Replace(strings.Join(strings.Fields(it.Sig), ""))
 		ok := strings.HasPrefix(span, sig) && sig != ""
+		// And it reads as rustfmt writes: no space before , ; ) or a single colon.
+		if !strings.Contains(it.Sig, `"`) && unformattedSig.MatchString(it.Sig) {
+			ok = false
+		}
 		switch it.Kind {
 		case KindFn, KindConst, KindStatic, KindType:
 			ok = ok && strings.HasSuffix(span, ";")
@@ -331,6 +338,16 @@ func TestParseBindgenSpotChecks(t *testing.T) {
 	// A const whose value rustfmt put on the next line.
 	if it := findItem(items, "bindings::CONFIG_BINDGEN_VERSION_TEXT"); it == nil || !strings.HasPrefix(it.Sig, `pub const CONFIG_BINDGEN_VERSION_TEXT: &[u8; 41usize] = b"bindgen`) {
 		t.Errorf("CONFIG_BINDGEN_VERSION_TEXT: %+v", it)
+	}
+
+	// rustfmt leaves items it cannot fit in its width as bindgen wrote them, "NAME : T = 3 ;";
+	// Sig reads as formatted anyway.
+	m = regexp.MustCompile(`(?m)^pub const (\w+) : (\w+) = (\d+) ;$`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatal("no unformatted const in the file")
+	}
+	if it := findItem(items, "bindings::"+m[1]); it == nil || it.Sig != "pub const "+m[1]+": "+m[2]+" = "+m[3] {
+		t.Errorf("unformatted const %s: %+v", m[1], it)
 	}
 
 	// uapi.
@@ -467,6 +484,35 @@ func TestBgOneLine(t *testing.T) {
 	for _, tt := range tests {
 		if got := bgOneLine(tt.in); got != tt.want {
 			t.Errorf("bgOneLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBgTidy(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"pub fn list_add (new : * mut list_head , head : * mut list_head)", "pub fn list_add(new: *mut list_head, head: *mut list_head)"},
+		{"pub fn kfree (p : * const core :: ffi :: c_void)", "pub fn kfree(p: *const core::ffi::c_void)"},
+		{"pub next : * mut list_head", "pub next: *mut list_head"},
+		{"pub const MAX : i32 = - 1", "pub const MAX: i32 = -1"},
+		{"pub const S : & [u8 ; 3usize] = b\"a ,\\0\"", "pub const S: &[u8; 3usize] = b\"a ,\\0\""},
+		{"pub f : :: core :: option :: Option < unsafe extern \"C\" fn (x : u32 , ...) -> u32 >", "pub f: ::core::option::Option<unsafe extern \"C\" fn(x: u32, ...) -> u32>"},
+		{"pub fn bug (x : u32) -> !", "pub fn bug(x: u32) -> !"},
+		{"pub _bitfield_1 : __BindgenBitfieldUnit < [u8 ; 4usize] >", "pub _bitfield_1: __BindgenBitfieldUnit<[u8; 4usize]>"},
+		{"pub fn get (& self , index : usize) -> bool", "pub fn get(&self, index: usize) -> bool"},
+		{"pub fn set (& mut self , val : u32)", "pub fn set(&mut self, val: u32)"},
+	}
+	for _, tt := range tests {
+		if !bgUnformatted(tt.in) {
+			t.Errorf("bgUnformatted(%q) = false", tt.in)
+		}
+		if got := bgTidy(tt.in); got != tt.want {
+			t.Errorf("bgTidy(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+	// rustfmt's own output is left alone.
+	for _, s := range []string{"pub f: ::core::option::Option<unsafe extern \"C\" fn(x: u32) -> u32>", "pub x: [u8; 0]", "pub fn a(x: u32, ...)", "pub fn a(\n    x: u32,\n    )"} {
+		if bgUnformatted(s) {
+			t.Errorf("bgUnformatted(%q) = true", s)
 		}
 	}
 }
