@@ -1,0 +1,235 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+--
+-- Headless test of the krls Neovim plugin against the real krls server and a real kernel tree.
+-- Run by nvim_test.go: nvim --headless -u NONE -i NONE -n -c "luafile plugin_test.lua".
+-- Environment (set by the Go test, expectations computed there from the kernel files):
+--   PLUGIN_DIR, KRLS_BIN, KRLS_TREE, KBUILD_DIR, MODE (setup | lspconfig),
+--   EXPECT_KEYS (module! keys the completion must offer after `license`),
+--   EXPECT_DEF_FILE (file under the tree that defines KVec), EXPECT_KCONFIG_LINE,
+--   EXPECT_CHECK (diagnostic code of the bindings check)
+local t0 = vim.loop.hrtime()
+local function out(s)
+  io.stdout:write(string.format("[%6.2fs] %s\n", (vim.loop.hrtime() - t0) / 1e9, s))
+end
+local function env(name)
+  return assert(os.getenv(name), name .. " not set")
+end
+
+local function fail(msg)
+  out("FAIL: " .. msg)
+  local log = vim.lsp.get_log_path and vim.lsp.get_log_path()
+  if log and vim.fn.filereadable(log) == 1 then
+    local lines = vim.fn.readfile(log)
+    for i = math.max(1, #lines - 15), #lines do
+      io.stdout:write("lsp.log: " .. lines[i]:sub(1, 300) .. "\n")
+    end
+  end
+  vim.cmd("cquit 1")
+end
+
+local function find_line(bufnr, pat)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local s = l:find(pat)
+    if s then
+      return i, s
+    end
+  end
+  error("no line matching " .. pat)
+end
+
+local function request(bufnr, method, params, timeout)
+  local resp, err = vim.lsp.buf_request_sync(bufnr, method, params, timeout or 10000)
+  if not resp then
+    error(method .. ": " .. tostring(err))
+  end
+  for _, r in pairs(resp) do
+    if r.err then
+      error(method .. ": " .. vim.inspect(r.err))
+    end
+    return r.result
+  end
+end
+
+local function pos_params(bufnr, line, col)
+  return {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = line - 1, character = col - 1 },
+  }
+end
+
+local ok, err = pcall(function()
+  local plugin, tree, mode = env("PLUGIN_DIR"), env("KRLS_TREE"), env("MODE")
+  out("nvim " .. tostring(vim.version().major) .. "." .. tostring(vim.version().minor) .. ", mode " .. mode)
+  vim.opt.runtimepath:prepend(plugin)
+  vim.cmd("runtime plugin/krls.lua")
+  vim.cmd("filetype on")
+  local krls = require("krls")
+  if mode == "setup" then
+    krls.setup({ cmd = { env("KRLS_BIN"), "serve" }, settings = { logLevel = "debug" } })
+  else
+    -- The 0.11 config file, started the way vim.lsp.enable would: root_dir(bufnr, on_dir).
+    local cfg = dofile(plugin .. "/lsp/krls.lua")
+    cfg.cmd = { env("KRLS_BIN"), "serve" }
+    vim.api.nvim_create_autocmd("FileType", {
+      pattern = cfg.filetypes,
+      callback = function(args)
+        cfg.root_dir(args.buf, function(dir)
+          local c = vim.tbl_extend("force", cfg, { name = "krls", root_dir = dir })
+          c.filetypes = nil
+          vim.lsp.start(c, { bufnr = args.buf })
+        end)
+      end,
+    })
+  end
+  for _, c in ipairs({ "KrlsRestart", "KrlsReindex", "KrlsStatus", "KrlsOpenKconfig", "KrlsOpenMakefile" }) do
+    if vim.fn.exists(":" .. c) ~= 2 then
+      return fail("command :" .. c .. " missing")
+    end
+  end
+
+  local file = tree .. "/samples/rust/rust_minimal.rs"
+  vim.cmd("edit " .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  if vim.bo[buf].filetype ~= "rust" then
+    return fail("filetype " .. vim.bo[buf].filetype)
+  end
+  local client
+  if not vim.wait(10000, function()
+    client = krls.buf_clients(buf)[1]
+    return client ~= nil and client.initialized ~= false and client.server_capabilities ~= nil
+  end, 20) then
+    return fail("krls did not attach")
+  end
+  out("attached, root " .. tostring(client.config.root_dir))
+  if vim.fn.resolve(client.config.root_dir) ~= vim.fn.resolve(tree) then
+    return fail("root_dir " .. tostring(client.config.root_dir) .. ", want " .. tree)
+  end
+
+  -- Hover on KVec: retried until the background index is ready.
+  local kl, kc = find_line(buf, "KVec<i32>")
+  local hover
+  if not vim.wait(120000, function()
+    local r = request(buf, "textDocument/hover", pos_params(buf, kl, kc + 1))
+    if r and r.contents then
+      hover = type(r.contents) == "table" and (r.contents.value or vim.inspect(r.contents)) or r.contents
+      return hover:find("KVec", 1, true) ~= nil
+    end
+    return false
+  end, 200) then
+    return fail("no hover on KVec: " .. tostring(hover))
+  end
+  out("hover: " .. hover:gsub("%s+", " "):sub(1, 120))
+
+  -- Definition of KVec lands in rust/kernel.
+  local def = request(buf, "textDocument/definition", pos_params(buf, kl, kc + 1), 60000)
+  if def and def.uri then
+    def = { def }
+  end
+  if not def or #def == 0 then
+    return fail("no definition of KVec")
+  end
+  local target = vim.uri_to_fname(def[1].uri or def[1].targetUri)
+  local want = vim.fn.resolve(tree .. "/" .. env("EXPECT_DEF_FILE"))
+  if vim.fn.resolve(target) ~= want then
+    return fail("definition in " .. target .. ", want " .. want)
+  end
+  out("definition: " .. target .. ":" .. ((def[1].range or def[1].targetSelectionRange).start.line + 1))
+
+  -- module! key completion on a new line after `license`.
+  local ll = find_line(buf, "^%s*license:")
+  vim.api.nvim_buf_set_lines(buf, ll, ll, false, { "    " })
+  local comp = request(buf, "textDocument/completion", pos_params(buf, ll + 1, 5))
+  local labels = {}
+  for _, it in ipairs(comp and (comp.items or comp) or {}) do
+    table.insert(labels, it.label)
+  end
+  out("completion: " .. table.concat(labels, ","))
+  for key in env("EXPECT_KEYS"):gmatch("[^,]+") do
+    local found = false
+    for _, l in ipairs(labels) do
+      if l == key or l:match("^" .. key .. "[^%w_]") then
+        found = true
+      end
+    end
+    if not found then
+      return fail("module! key " .. key .. " not offered")
+    end
+  end
+  vim.api.nvim_buf_set_lines(buf, ll, ll + 1, false, {})
+
+  -- A direct binding call gets the bindings check's warning on that line.
+  local il = find_line(buf, "fn init")
+  vim.api.nvim_buf_set_lines(buf, il, il, false,
+    { "        let _ = unsafe { bindings::mutex_lock(core::ptr::null_mut()) };" })
+  local code, diag = env("EXPECT_CHECK"), nil
+  if not vim.wait(30000, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.lnum == il and (d.code == code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code == code)) then
+        diag = d
+        return true
+      end
+    end
+    return false
+  end, 50) then
+    return fail("no " .. code .. " diagnostic on line " .. (il + 1) .. ": " .. vim.inspect(vim.diagnostic.get(buf)))
+  end
+  out("diagnostic: line " .. (diag.lnum + 1) .. " " .. diag.message)
+
+  -- Status, then :KrlsOpenMakefile / :KrlsOpenKconfig through the plugin's functions.
+  local status
+  krls.status(function(e, r) status = e or r or "nil" end)
+  if not vim.wait(10000, function() return status ~= nil end, 20) or type(status) ~= "table" then
+    return fail("status: " .. vim.inspect(status))
+  end
+  out("status: " .. vim.inspect(status):gsub("%s+", " "):sub(1, 150))
+
+  local done = false
+  krls.open_makefile(function() done = true end)
+  vim.wait(10000, function() return done end, 20)
+  local mk = vim.api.nvim_buf_get_name(0)
+  local mkline = vim.api.nvim_get_current_line()
+  out("makefile: " .. mk .. ": " .. mkline)
+  if not mk:match("/samples/rust/Makefile$") or not mkline:find("rust_minimal.o", 1, true) then
+    return fail("open_makefile went to " .. mk .. ": " .. mkline)
+  end
+  vim.api.nvim_set_current_buf(buf)
+  done = false
+  krls.open_kconfig(function() done = true end)
+  vim.wait(10000, function() return done end, 20)
+  local kc_buf = vim.api.nvim_get_current_buf()
+  local kc_line = vim.api.nvim_win_get_cursor(0)[1]
+  out("kconfig: " .. vim.api.nvim_buf_get_name(kc_buf) .. ":" .. kc_line .. ": " .. vim.api.nvim_get_current_line())
+  if not vim.api.nvim_buf_get_name(kc_buf):match("/samples/rust/Kconfig$")
+    or kc_line ~= tonumber(env("EXPECT_KCONFIG_LINE")) then
+    return fail("open_kconfig went to the wrong place")
+  end
+  if vim.bo[kc_buf].filetype ~= "kconfig" then
+    return fail("Kconfig filetype " .. vim.bo[kc_buf].filetype)
+  end
+  if not vim.wait(5000, function() local c = krls.buf_clients(kc_buf)[1] return c and c.id == client.id end, 20) then
+    return fail("Kconfig buffer not attached to the tree's client")
+  end
+  out("Kconfig buffer attached to client " .. client.id)
+
+  -- Kbuild is make, rooted at its own folder.
+  vim.cmd("edit " .. vim.fn.fnameescape(env("KBUILD_DIR") .. "/Kbuild"))
+  local kb = vim.api.nvim_get_current_buf()
+  if vim.bo[kb].filetype ~= "make" then
+    return fail("Kbuild filetype " .. vim.bo[kb].filetype)
+  end
+  if krls.root_dir(vim.api.nvim_buf_get_name(kb)) ~= env("KBUILD_DIR") then
+    return fail("Kbuild root " .. tostring(krls.root_dir(vim.api.nvim_buf_get_name(kb))))
+  end
+  out("Kbuild: filetype make, root " .. env("KBUILD_DIR"))
+
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  for _, c in ipairs(get()) do
+    vim.lsp.stop_client(c.id)
+  end
+  vim.wait(5000, function() return #get() == 0 end, 20)
+  out("PASS")
+end)
+if not ok then
+  fail(tostring(err))
+end
+vim.cmd("qall!")

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//
+// Drives code-server (VS Code 1.100 in the browser) with the krls .vsix installed, through
+// Debian's headless chromium and playwright-core, on a copy of a real kernel tree:
+// samples/rust/rust_minimal.rs gets a hover on KVec, module! key completion after `license`,
+// and the bindings-direct warning on a typed `bindings::mutex_lock` line; samples/rust/Kconfig is
+// highlighted as Kconfig, a Kbuild file is a Makefile, "krls: Show index status" answers.
+// Expectations come from the tree's own files (rust/macros/module.rs EXPECTED_KEYS, the sample).
+//
+// Usage: node e2e.js URL WORKSPACE OUTDIR   (playwright-core found through NODE_PATH)
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const [url, ws, outdir] = process.argv.slice(2);
+const T = (ms) => ({ timeout: ms });
+const t0 = Date.now();
+const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+
+// Oracles from the tree.
+const sample = fs.readFileSync(path.join(ws, 'samples/rust/rust_minimal.rs'), 'utf8').split('\n');
+const lineOf = (re) => {
+  const i = sample.findIndex((l) => re.test(l));
+  if (i < 0) throw new Error(`no line ${re} in rust_minimal.rs`);
+  return i + 1;
+};
+const moduleRs = fs.readFileSync(path.join(ws, 'rust/macros/module.rs'), 'utf8');
+const keyList = /EXPECTED_KEYS: &\[&str\] =\s*&\[([^\]]*)\]/.exec(moduleRs);
+if (!keyList) throw new Error('no EXPECTED_KEYS in rust/macros/module.rs');
+const keys = [...keyList[1].matchAll(/"(\w+)"/g)].map((m) => m[1]);
+const afterLicense = keys.slice(keys.indexOf('license') + 1);
+if (afterLicense.length === 0) throw new Error('no module! key after license');
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  let ok = false;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const shot = async (name) => {
+    const p = path.join(outdir, name);
+    await page.screenshot({ path: p });
+    log('screenshot ' + p);
+  };
+  const gotoLine = async (spec) => {
+    await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget input', T(10000));
+    await page.keyboard.type(spec);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 5000 });
+  };
+  const quickOpen = async (query, tab) => {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', T(10000));
+    await page.keyboard.type(query);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: tab });
+    await row.first().waitFor(T(30000));
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: tab }).waitFor(T(15000));
+    await page.waitForSelector('.monaco-editor .view-lines', T(15000));
+  };
+  // retry presses keys until the locator shows up; key presses right after a quick input closes
+  // can be swallowed (see /work/shared/clients/README.md).
+  const retry = async (what, tries, wait, press, locator) => {
+    for (let i = 1; ; i++) {
+      await press();
+      try { await locator.first().waitFor(T(wait)); return; } catch (e) {
+        if (i === tries) throw new Error(`${what}: ${e.message}`);
+        log(`${what}: not yet (try ${i})`);
+        await page.keyboard.press('Escape');
+      }
+    }
+  };
+  const language = () => page.locator('#status\\.editor\\.mode').first().innerText();
+
+  try {
+    page.on('pageerror', (e) => log('pageerror: ' + e.message));
+    await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 120000 });
+    await page.waitForSelector('.monaco-workbench', T(120000));
+    log('workbench loaded');
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor(T(30000));
+
+    await quickOpen('rust_minimal.rs', 'rust_minimal.rs');
+    log('rust_minimal.rs open');
+    await page.click('.monaco-editor .view-lines');
+
+    // 1. Hover on KVec (retried while krls indexes the tree in the background).
+    const kvecLine = lineOf(/KVec<i32>/);
+    const kvecCol = sample[kvecLine - 1].indexOf('KVec') + 3;
+    await gotoLine(`${kvecLine}:${kvecCol}`);
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'KVec' });
+    await retry('hover on KVec', 20, 3000, async () => {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+    }, hover);
+    log('hover: ' + (await hover.first().innerText()).replace(/\s+/g, ' ').slice(0, 120));
+    await shot('hover.png');
+    await page.keyboard.press('Escape');
+
+    // 2. module! key completion on a new line after `license`.
+    const licenseLine = lineOf(/^\s*license:/);
+    await gotoLine(`${licenseLine}`);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const want = afterLicense[afterLicense.length - 1];
+    const item = page.locator('.suggest-widget.visible .monaco-list-row', { hasText: want });
+    await retry('module! key completion', 5, 5000, () => page.keyboard.press('Control+Space'), item);
+    const labels = await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allInnerTexts();
+    log('suggest widget: ' + labels.join(', '));
+    for (const k of afterLicense) {
+      if (!labels.some((l) => l === k || l.startsWith(k + ':') || l.startsWith(k + ' '))) {
+        throw new Error(`module! key ${k} not offered (${labels.join(', ')})`);
+      }
+    }
+    await shot('completion.png');
+    await page.keyboard.press('Escape');
+
+    // 3. The bindings-direct warning on a typed line (one line lower: the completion line stays).
+    const initLine = lineOf(/fn init/) + 1;
+    const typed = 'let _ = unsafe { bindings::mutex_lock(core::ptr::null_mut()) };';
+    await gotoLine(`${initLine}`);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(typed, { delay: 5 });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.monaco-editor .squiggly-warning', T(30000));
+    log('warning squiggle shown');
+    const col = 9 + typed.indexOf('bindings') + 3;
+    await gotoLine(`${initLine + 1}:${col}`);
+    const diagHover = page.locator('.monaco-hover:visible', { hasText: 'mutex_lock' });
+    await retry('diagnostic hover', 5, 3000, async () => {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+    }, diagHover);
+    log('diagnostic hover: ' + (await diagHover.first().innerText()).replace(/\s+/g, ' ').slice(0, 160));
+    await shot('diagnostic.png');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'bindings-direct' });
+    await problem.first().waitFor(T(10000));
+    log('problems panel: ' + (await problem.first().innerText()).replace(/\s+/g, ' ').slice(0, 160));
+    await page.keyboard.press('Control+Shift+M');
+
+    // 4. Show index status through the command palette.
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', T(10000));
+    await page.keyboard.type('krls: Show index status');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show index status' }).first().waitFor(T(10000));
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts', { hasText: 'krls index' });
+    await toast.first().waitFor(T(15000));
+    log('status: ' + (await toast.first().innerText()).replace(/\s+/g, ' ').slice(0, 160));
+
+    // 5. Kconfig: language mode and TextMate highlighting; Kbuild: Makefile.
+    await quickOpen('samples/rust/Kconfig', 'Kconfig');
+    await page.waitForFunction(() => document.querySelector('#status\\.editor\\.mode')?.innerText === 'Kconfig', null, T(10000));
+    const classes = await page.$$eval('.monaco-editor .view-line span span', (els) => [...new Set(els.map((e) => e.className))]);
+    log(`Kconfig: language ${await language()}, ${classes.length} token classes`);
+    if (classes.length < 4) throw new Error('Kconfig not highlighted: ' + classes.join(' '));
+    await shot('kconfig.png');
+    await quickOpen('oot/Kbuild', 'Kbuild');
+    await page.waitForFunction(() => document.querySelector('#status\\.editor\\.mode')?.innerText === 'Makefile', null, T(10000));
+    log(`Kbuild: language ${await language()}`);
+    ok = true;
+  } catch (e) {
+    console.error('FAIL:', e.message);
+    try { await page.screenshot({ path: path.join(outdir, 'failure.png') }); } catch (_) { /* ignore */ }
+  } finally {
+    await browser.close();
+  }
+  console.log(ok ? 'PASS' : 'FAILED');
+  process.exit(ok ? 0 : 1);
+})();
