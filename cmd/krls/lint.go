@@ -312,8 +312,12 @@ func openIndex(ctx context.Context, tree *index.Tree, log *zap.Logger) (*index.I
 	}
 	log.Debug("index", zap.String("from", st.From), zap.String("db", st.DB), zap.String("note", st.Note),
 		zap.Int("changed", len(st.Changed)), zap.Duration("took", time.Since(t0)))
-	for _, m := range ix.Missing {
-		log.Info("the tree lacks a part; the checks that need it find less", zap.String("missing", m))
+	if len(ix.Missing) > 0 {
+		log.Info("the tree lacks parts; the checks that need them find less (--log-level debug lists them)",
+			zap.Int("missing", len(ix.Missing)))
+		for _, m := range ix.Missing {
+			log.Debug("missing", zap.String("part", m))
+		}
 	}
 	return ix, nil
 }
@@ -321,6 +325,7 @@ func openIndex(ctx context.Context, tree *index.Tree, log *zap.Logger) (*index.I
 // progress draws "krls lint: N/M files" on a terminal, at most ten times a second.
 type progress struct {
 	w     io.Writer
+	now   func() time.Time // time.Now; tests set a fake clock
 	mu    sync.Mutex
 	last  time.Time
 	shown bool
@@ -329,8 +334,12 @@ type progress struct {
 func (p *progress) update(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if now := time.Now(); done == total || now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
+	now := time.Now
+	if p.now != nil {
+		now = p.now
+	}
+	if t := now(); done == total || !p.shown || t.Sub(p.last) >= 100*time.Millisecond {
+		p.last = t
 		fmt.Fprintf(p.w, "\rkrls lint: %d/%d files", done, total)
 		p.shown = true
 	}
