@@ -18,7 +18,9 @@ import (
 	"krls.dev/krls/lsp/source"
 )
 
-func frame(body string) string { return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body }
+func frame(body string) string {
+	return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+}
 
 // shape reduces a message to what the tests compare: ids, methods, error codes; prose
 // messages become "*".

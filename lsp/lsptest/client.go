@@ -49,16 +49,26 @@ type Client struct {
 	// replies by id (the JSON text of the id)
 	replies map[string]Message
 	nulls   []Message // replies with id null, in order
+	seen    int       // messages not kept (Lean)
 	// Bad lists every framing or JSON-RPC violation seen on the server's output.
 	bad  []string
 	done bool
+	// Lean keeps only the replies not yet waited for (soak tests: memory must not grow with
+	// the number of messages); see NewLean.
+	Lean bool
 	// OnRequest answers a request from the server; nil answers null.
 	OnRequest func(m Message) (any, *Error)
 }
 
 // New starts reading the server's output r; requests are written to w.
-func New(r io.Reader, w io.Writer) *Client {
-	c := &Client{w: w, replies: map[string]Message{}}
+func New(r io.Reader, w io.Writer) *Client { return start(r, w, false) }
+
+// NewLean is New for soak tests: messages are not kept once their reply was taken (Messages
+// and WaitFor see nothing).
+func NewLean(r io.Reader, w io.Writer) *Client { return start(r, w, true) }
+
+func start(r io.Reader, w io.Writer, lean bool) *Client {
+	c := &Client{w: w, replies: map[string]Message{}, Lean: lean}
 	c.cond = sync.NewCond(&c.mu)
 	go c.read(r)
 	return c
@@ -138,7 +148,11 @@ func (c *Client) read(r io.Reader) {
 			}
 		}
 		c.mu.Lock()
-		c.msgs = append(c.msgs, m)
+		if !c.Lean {
+			c.msgs = append(c.msgs, m)
+		} else {
+			c.seen++
+		}
 		if isReply && m.ID != nil {
 			if string(*m.ID) == "null" {
 				c.nulls = append(c.nulls, m)
