@@ -91,22 +91,35 @@ func directBindings(withWrapper bool) func(*Context) []Finding {
 }
 
 // wrapperFixes offers to rewrite a call into the wrapper when the wrapper is a safe free
-// function taking as many arguments, and to open the wrapper's docs otherwise.
+// function, or a safe associated function without receiver (`Ktime::ktime_get()`), taking as
+// many arguments; and to open the wrappers' docs.
 func wrapperFixes(ctx *Context, b *rustfile.PathRef, ws []index.Wrapper) []Fix {
 	ix := ctx.Index
 	var fixes []Fix
 	bind := ix.Binding(b.Name)
 	for _, w := range ws {
 		it := ix.Lookup(w.API)
-		if it == nil || b.Call == nil || bind == nil || w.Depth != 1 || it.Kind != index.KindFn || it.Parent != "" || it.Unsafe {
+		if it == nil || b.Call == nil || bind == nil || w.Depth != 1 || it.Unsafe {
 			continue
 		}
 		if ParamCount(it.Sig) != len(b.Call.Args) || ParamCount(bind.Sig) != len(b.Call.Args) {
 			continue
 		}
-		edits := []Edit{{Range: rng(b.Range), NewText: it.Name}}
-		if !imports(ctx.Rust, it.Name) {
-			edits = append(edits, useEdit(ctx, it.Path))
+		name, imp := it.Name, it.Path
+		switch {
+		case it.Kind == index.KindFn && it.Parent == "":
+		case it.Kind == index.KindMethod && it.Trait == "" && !hasReceiver(it.Sig):
+			parent := ix.Lookup(it.Parent)
+			if parent == nil || parent.Kind != index.KindStruct && parent.Kind != index.KindEnum {
+				continue
+			}
+			name, imp = parent.Name+"::"+it.Name, parent.Path
+		default:
+			continue
+		}
+		edits := []Edit{{Range: rng(b.Range), NewText: name}}
+		if short := imp[strings.LastIndex(imp, "::")+2:]; !imports(ctx.Rust, short) {
+			edits = append(edits, useEdit(ctx, imp))
 		}
 		fixes = append(fixes, Fix{Title: fmt.Sprintf("Call %s instead", it.Path), Preferred: true, Edits: edits})
 		break
@@ -117,6 +130,27 @@ func wrapperFixes(ctx *Context, b *rustfile.PathRef, ws []index.Wrapper) []Fix {
 		}
 	}
 	return fixes
+}
+
+// hasReceiver reports whether a one-line fn signature takes self.
+func hasReceiver(sig string) bool {
+	i := strings.Index(sig, "fn ")
+	if i < 0 {
+		return false
+	}
+	o := strings.IndexByte(sig[i:], '(')
+	if o < 0 {
+		return false
+	}
+	first := strings.TrimSpace(sig[i+o+1:])
+	first = strings.TrimPrefix(first, "&")
+	first = strings.TrimSpace(strings.TrimPrefix(first, "mut "))
+	if strings.HasPrefix(first, "'") { // &'a self
+		if sp := strings.IndexByte(first, ' '); sp > 0 {
+			first = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(first[sp:]), "mut "))
+		}
+	}
+	return strings.HasPrefix(first, "self") && (len(first) == 4 || strings.IndexByte(",):", first[4]) >= 0)
 }
 
 func imports(f *rustfile.File, name string) bool {

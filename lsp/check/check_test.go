@@ -180,3 +180,20 @@ func TestPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+func TestHasReceiver(t *testing.T) {
+	tests := map[string]bool{
+		"pub fn lock(&self) -> Guard<'_, T, B>":       true,
+		"pub fn f(&'a mut self, x: u8)":               true,
+		"pub fn into_raw(self) -> *mut T":             true,
+		"pub fn g(mut self: Pin<&mut Self>)":          true,
+		"pub fn ktime_get() -> Self":                  false,
+		"pub fn new(selfish: u8) -> Self":             false,
+		"pub fn request(name: &CStr) -> Result<Self>": false,
+	}
+	for sig, want := range tests {
+		if got := hasReceiver(sig); got != want {
+			t.Errorf("hasReceiver(%q) = %v, want %v", sig, got, want)
+		}
+	}
+}
