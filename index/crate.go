@@ -71,7 +71,6 @@ type fileJob struct {
 	mod  *rmod
 	from string // the declaring file, for problems
 	line int
-	data []byte
 	file *CrateFile
 	err  error
 }

@@ -278,7 +278,6 @@ func scanRefs(src string) Refs {
 			if t.kind == tIdent && isKeyword(t.text) && t.text != "self" && t.text != "Self" && t.text != "crate" && t.text != "super" {
 				continue
 			}
-			start := i
 			segs, j := scanPath(toks, i)
 			if len(segs) == 0 {
 				continue
@@ -294,7 +293,6 @@ func scanRefs(src string) Refs {
 					break
 				}
 			}
-			_ = start
 			switch {
 			case j < n && toks[j].text == "!" && (j+1 >= n || toks[j+1].text != "="):
 				add(&r.Macros, "M", path)

@@ -88,6 +88,7 @@ type resolver struct {
 	// localMacros indexes the macro_rules without #[macro_export] by name.
 	localMacros map[string][]int
 	best        []string // bestPath cache
+	scopes      map[*CrateFile]map[string]bool
 }
 
 func newResolver() *resolver {
@@ -538,8 +539,6 @@ func (r *resolver) publicPaths() {
 		}
 	}
 }
-
-var memberDone = struct{}{}
 
 // memberPaths gives a member the paths of its type, once its type has its own.
 func (r *resolver) memberPaths(di int) {

@@ -23,6 +23,7 @@ import (
 //	problem FILE TEXT                                a problem of FILE contains TEXT
 //	wrapper X API DEPTH [VIA,...]                    bindings::X lists API at DEPTH (via VIA)
 //	nowrapper X                                      bindings::X has no entry
+//	notwrapper X API                                 API is not among bindings::X's wrappers
 //	first X API                                      API is bindings::X's best wrapper
 //	unsafe-last X API                                API is listed, unsafe, after every safe one
 func TestCrateFixtures(t *testing.T) {
@@ -160,6 +161,12 @@ func checkWant(t *testing.T, res *CrateResult, want string) {
 			if len(f) > 3 {
 				if diff := cmp.Diff(strings.Split(f[3], ","), got.Via); diff != "" {
 					t.Errorf("%s: via (-want +got):\n%s", line, diff)
+				}
+			}
+		case "notwrapper":
+			for _, w := range res.Wrappers["bindings::"+f[0]] {
+				if w.API == f[1] {
+					t.Errorf("%s: listed as %+v", line, w)
 				}
 			}
 		case "nowrapper":

@@ -25,7 +25,12 @@ import (
 //     (`Lock::lock` calls `B::lock` with `B: Backend`, which reaches `MutexBackend::lock`
 //     and `SpinLockBackend::lock`); a trait's own default method counts as an impl.
 //   - `Type::f` resolves Type (through type aliases) and takes its associated items.
-//   - `x.f()` on any other receiver may be any method named f that takes self.
+//   - `x.f()` on any other receiver may be any method named f that takes self, of a type or
+//     trait (or a type alias of it) that the caller's file defines or imports: `p.read()` in
+//     alloc/kvec.rs is core's pointer read, not kernel::uaccess::UserSliceReader::read.
+//   - a call through a type alias (`$crate::sync::SpinLock::new(..)` in new_spinlock!) only
+//     continues into trait impls of the implementors the alias names: Lock::new reaches both
+//     MutexBackend::init and SpinLockBackend::init, new_spinlock! only the latter.
 //   - a path that is not called only counts when it names a constant or static, so passing a
 //     callback to C (`Some(Self::open_callback)`) is not taken for a call.
 //
@@ -62,11 +67,16 @@ type graph struct {
 	callers  [][]int          // reverse of calls
 	users    map[string][]int // binding -> defs naming it
 	traits   map[string][]int // trait name -> trait defs
+	// viaAlias marks calls made through a type alias (`$crate::sync::SpinLock::new(..)`):
+	// caller, callee -> the alias def, so the walk does not take SpinLock::new for a caller
+	// of MutexBackend::init (Lock::new serves both).
+	viaAlias map[[2]int]int
 }
 
 func (r *resolver) graph() *graph {
 	g := &graph{calls: make([][]int, len(r.defs)), bindings: make([][]string, len(r.defs)),
-		callers: make([][]int, len(r.defs)), users: map[string][]int{}, traits: map[string][]int{}}
+		callers: make([][]int, len(r.defs)), users: map[string][]int{}, traits: map[string][]int{},
+		viaAlias: map[[2]int]int{}}
 	for di := range r.defs {
 		if r.defs[di].it.Kind == KindTrait {
 			g.traits[r.defs[di].it.Name] = append(g.traits[r.defs[di].it.Name], di)
@@ -174,6 +184,12 @@ func (r *resolver) resolveCall(g *graph, di int, p string, valueOnly bool, e *ed
 		return
 	}
 	ts := r.resolvePath(d.mod, p, 0)
+	alias := -1
+	if len(segs) >= 2 && !valueOnly {
+		if a := r.typeDef(d.mod, strings.Join(segs[:len(segs)-1], "::")); a >= 0 && r.defs[a].it.Kind == KindType && len(r.defs[a].it.AliasArgs) > 0 {
+			alias = a
+		}
+	}
 	n := 0
 	for _, t := range ts {
 		switch {
@@ -181,6 +197,9 @@ func (r *resolver) resolveCall(g *graph, di int, p string, valueOnly bool, e *ed
 			e.ext(t.ext)
 		case t.def >= 0:
 			keep(t.def)
+			if alias >= 0 {
+				g.viaAlias[[2]int{di, t.def}] = alias
+			}
 			n++
 		}
 	}
@@ -335,11 +354,77 @@ func (r *resolver) resolveMethod(g *graph, di int, m string, e *edgeSet) {
 		}
 		m = name
 	}
+	// x.m() on an unknown receiver: a method m of a type (or trait) the caller's file can
+	// name, so `ptr.read()` in kvec.rs is not taken for UserSliceReader::read.
+	inScope := r.fileScope(r.defs[di].file)
 	for _, c := range r.byName[m] {
-		if r.defs[c].it.HasSelf && r.defs[c].mod.crate == "kernel" {
+		cd := &r.defs[c]
+		if !cd.it.HasSelf || cd.mod.crate != "kernel" {
+			continue
+		}
+		if cd.file == r.defs[di].file || r.ownerInScope(c, inScope) {
 			e.add(c)
 		}
 	}
+}
+
+// ownerInScope says whether the type or trait owning method c, or a type alias of it, is
+// named in scope.
+func (r *resolver) ownerInScope(c int, scope map[string]bool) bool {
+	cd := &r.defs[c]
+	owners := []int{cd.parent, cd.self, cd.trait}
+	for _, o := range owners {
+		if o < 0 {
+			continue
+		}
+		if scope[r.defs[o].it.Name] {
+			return true
+		}
+		for _, a := range r.aliasesOf[o] {
+			if scope[r.defs[a].it.Name] {
+				return true
+			}
+		}
+	}
+	if cd.impl != nil && cd.self < 0 && scope[lastSeg(cd.impl.SelfType)] {
+		return true
+	}
+	return false
+}
+
+// fileScope returns the names a file defines or imports (globs expanded).
+func (r *resolver) fileScope(f *CrateFile) map[string]bool {
+	if s, ok := r.scopes[f]; ok {
+		return s
+	}
+	s := map[string]bool{}
+	for i := range f.Items {
+		s[f.Items[i].Name] = true
+	}
+	for _, m := range r.mods {
+		if m.file != f {
+			continue
+		}
+		for _, u := range m.uses {
+			if !u.Use.Glob {
+				s[u.Use.Name()] = true
+				s[lastSeg(u.Use.Path)] = true
+				continue
+			}
+			for _, t := range r.resolvePath(m, u.Use.Path, 0) {
+				if t.mod != nil {
+					for name := range r.publicNames(t.mod, map[*rmod]bool{}) {
+						s[name] = true
+					}
+				}
+			}
+		}
+	}
+	if r.scopes == nil {
+		r.scopes = map[*CrateFile]map[string]bool{}
+	}
+	r.scopes[f] = s
+	return s
 }
 
 func (r *resolver) resolveMacro(di int, m string, e *edgeSet) {
@@ -389,6 +474,9 @@ func (r *resolver) wrappers() map[string][]Wrapper {
 				continue
 			}
 			for _, c := range g.callers[u] {
+				if a, ok := g.viaAlias[[2]int{c, u}]; ok && gen[c] != stamp && !r.aliasAgrees(a, u, next) {
+					continue
+				}
 				if gen[c] != stamp {
 					gen[c] = stamp
 					dist[c] = dist[u] + 1
@@ -428,6 +516,29 @@ func (r *resolver) wrappers() map[string][]Wrapper {
 		out["bindings::"+b] = list
 	}
 	return out
+}
+
+// aliasAgrees says whether the chain from u (following next) fits type alias a: it must not
+// go through a trait impl of a type the alias does not name when the alias names another
+// implementor of that trait (SpinLock = Lock<T, SpinLockBackend> does not reach
+// MutexBackend::init).
+func (r *resolver) aliasAgrees(a, u int, next []int) bool {
+	args := map[string]bool{}
+	for _, x := range r.defs[a].it.AliasArgs {
+		args[x] = true
+	}
+	for c, hops := u, 0; c >= 0 && hops <= maxWrapperDepth; c, hops = next[c], hops+1 {
+		cd := &r.defs[c]
+		if cd.impl == nil || cd.trait < 0 || args[lastSeg(cd.impl.SelfType)] {
+			continue
+		}
+		for ii := range r.impls {
+			if r.impls[ii].trait == cd.trait && args[lastSeg(r.impls[ii].fi.SelfType)] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isAPI: a public fn, method, trait default method or exported macro of the kernel crate.
