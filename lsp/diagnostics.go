@@ -16,8 +16,8 @@ import (
 )
 
 // diagnostics runs the checks of each open document off the request path: one cancellable
-// goroutine per document, started after a quiet time, publishing with the version it checked
-// (empty lists too, so fixed problems disappear).
+// goroutine per document, publishing with the version it checked (empty lists too, so fixed
+// problems disappear). Edits in a burst are debounced (see schedule).
 type diagnostics struct {
 	s        *Server
 	mu       sync.Mutex
@@ -48,13 +48,18 @@ func (d *diagnostics) schedule(doc *source.Document) {
 	if d.stopped {
 		return
 	}
+	// An edit that arrives while the checks of the previous version are still pending is
+	// part of a burst (typing): it waits for the quiet time so the burst is checked once. An
+	// edit to an idle document is checked at once, so a single change shows its diagnostics
+	// without the debounce delay.
+	delay := time.Duration(0)
 	if old := d.jobs[doc.URI]; old != nil {
 		old.cancel()
+		delay = d.debounce
 	}
 	ctx, cancel := context.WithCancel(d.s.ctx)
 	job := &diagJob{cancel: cancel}
 	d.jobs[doc.URI] = job
-	delay := d.debounce
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
