@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+
+	"krls.dev/krls/lsp/check"
 )
 
 // A suppression is a comment in the linted file:
@@ -108,4 +110,29 @@ func (d *directive) suppresses(id string, line int) bool {
 		}
 	}
 	return false
+}
+
+// FilterSuppressed drops the findings in the file text (language lang) silenced by its
+// krls:allow comments, and returns the others and the number dropped: the same rule krls lint
+// applies, for the language server to hide what lint hides. Findings of other files (a
+// Path other than path, when both are set) are kept.
+func FilterSuppressed(path string, text []byte, lang string, findings []check.Finding) ([]check.Finding, int) {
+	ls := newLines(text)
+	dirs := parseDirectives(text, lang, ls)
+	if len(dirs) == 0 {
+		return findings, 0
+	}
+	out := findings[:0:0]
+	n := 0
+	for _, f := range findings {
+		if f.Path == "" || path == "" || f.Path == path {
+			line, _ := ls.pos(f.Range.Start)
+			if suppressedBy(dirs, f.Check, line) {
+				n++
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out, n
 }
