@@ -166,7 +166,10 @@ func (d *discovery) load(j *fileJob, parsers chan *sitter.Parser) {
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
 	if p := d.prev[j.rel]; p != nil && p.Hash == hash {
-		j.file = p
+		// A shallow copy: Module is rewritten below, and prev may belong to an Index that
+		// other goroutines read. Nothing else in a CrateFile is ever modified.
+		cp := *p
+		j.file = &cp
 		return
 	}
 	if isBinary(data) {

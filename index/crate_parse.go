@@ -3,6 +3,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"regexp"
 	"strings"
@@ -156,7 +157,7 @@ func newRustParser() *sitter.Parser {
 // parseCrateFile parses one file. rel is the path stored in the result.
 func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *CrateFile {
 	f := &CrateFile{Path: rel, Hash: hash}
-	tree, err := p.ParseCtx(context.Background(), nil, src)
+	tree, err := p.ParseCtx(context.Background(), nil, blankConstDefaults(src))
 	if err != nil || tree == nil {
 		f.Problems = append(f.Problems, Problem{File: rel, Message: "cannot parse: " + errText(err)})
 		return f
@@ -171,6 +172,32 @@ func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *Crat
 		x.reportErrors(root, 0)
 	}
 	return f
+}
+
+// constDefault matches a const generic parameter with a default, `<T, const ID: u64 = 0>`,
+// which this tree-sitter-rust does not parse (6.12's list.rs and workqueue.rs use it).
+var constDefault = regexp.MustCompile(`[<,]\s*const\s+\w+\s*:\s*[\w:]+(\s*=\s*(?:\d+|[A-Za-z_][\w:]*|\{[^{}]*\}))\s*[,>]`)
+
+// blankConstDefaults returns src with the defaults of const generic parameters replaced by
+// spaces: the tree parses, and every byte offset still points into the original text, from
+// which signatures are cut (so they keep the default).
+func blankConstDefaults(src []byte) []byte {
+	if !bytes.Contains(src, []byte("const ")) {
+		return src
+	}
+	locs := constDefault.FindAllSubmatchIndex(src, -1)
+	if locs == nil {
+		return src
+	}
+	out := append([]byte(nil), src...)
+	for _, l := range locs {
+		for i := l[2]; i < l[3]; i++ {
+			if out[i] != '\n' {
+				out[i] = ' '
+			}
+		}
+	}
+	return out
 }
 
 func errText(err error) string {

@@ -21,6 +21,7 @@ import (
 //	doc PATH "text" / sig PATH "text"                the item's Doc / Sig (Go-quoted)
 //	unsafe PATH                                      the item is unsafe
 //	problem FILE TEXT                                a problem of FILE contains TEXT
+//	noproblem FILE TEXT                              no problem of FILE contains TEXT
 //	wrapper X API DEPTH [VIA,...]                    bindings::X lists API at DEPTH (via VIA)
 //	nowrapper X                                      bindings::X has no entry
 //	notwrapper X API                                 API is not among bindings::X's wrappers
@@ -142,6 +143,13 @@ func checkWant(t *testing.T, res *CrateResult, want string) {
 			}
 			if !found {
 				t.Errorf("%s: problems are %+v", line, res.Problems)
+			}
+		case "noproblem":
+			file, text, _ := strings.Cut(rest, " ")
+			for _, p := range res.Problems {
+				if p.File == file && strings.Contains(p.Message, text) {
+					t.Errorf("%s: %+v", line, p)
+				}
 			}
 		case "wrapper":
 			ws := res.Wrappers["bindings::"+f[0]]
