@@ -5,6 +5,7 @@ package kconfig_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -289,5 +290,20 @@ config B
 	}
 	if _, u := tr.Expand("$(shell,uname -r)"); u == "" {
 		t.Errorf("Expand($(shell,...)) has no unknown reason")
+	}
+}
+
+// A binary file gives a bounded list of problems, the last one counting the rest.
+func TestParseBinary(t *testing.T) {
+	src := make([]byte, 1<<20)
+	for i := range src {
+		src[i] = byte(i*7919>>3) ^ byte(i)
+	}
+	_, errs := kconfig.ParseFile("junk", src)
+	if len(errs) == 0 || len(errs) > 201 {
+		t.Fatalf("%d errors", len(errs))
+	}
+	if last := errs[len(errs)-1].Msg; !strings.HasSuffix(last, "more problems not shown") {
+		t.Errorf("last error %q", last)
 	}
 }

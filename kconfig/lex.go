@@ -64,6 +64,7 @@ const (
 	tRsource      // Kconfiglib extensions, accepted if present
 	tOsource
 	tOrsource
+	tSkip // internal: ignored characters
 )
 
 var keywords = map[string]tokKind{
@@ -125,6 +126,7 @@ type lexer struct {
 	lineStart int
 	errs      *[]Error
 	file      string
+	dropped   int        // errors beyond maxErrors
 	scratch   []byte     // help text being built, reused across help texts
 	lines     []HelpLine // help lines being built, reused
 }
@@ -135,12 +137,24 @@ func newLexer(file string, src []byte, errs *[]Error) *lexer {
 
 func (l *lexer) pos() Pos { return Pos{l.line, l.off - l.lineStart} }
 
+// maxErrors bounds the problems kept per file, so that a binary or generated file cannot
+// make millions of them; the rest are counted in one last error.
+const maxErrors = 200
+
+func addError(errs *[]Error, dropped *int, e Error) {
+	if len(*errs) >= maxErrors {
+		*dropped++
+		return
+	}
+	*errs = append(*errs, e)
+}
+
 func (l *lexer) warn(r Range, msg string) {
-	*l.errs = append(*l.errs, Error{File: l.file, Range: r, Msg: msg, Warning: true})
+	addError(l.errs, &l.dropped, Error{File: l.file, Range: r, Msg: msg, Warning: true})
 }
 
 func (l *lexer) errorf(r Range, msg string) {
-	*l.errs = append(*l.errs, Error{File: l.file, Range: r, Msg: msg})
+	addError(l.errs, &l.dropped, Error{File: l.file, Range: r, Msg: msg})
 }
 
 func isWordByte(c byte) bool {
@@ -172,6 +186,14 @@ func (l *lexer) skipParens() bool {
 
 // next returns the next token in the normal state.
 func (l *lexer) next() token {
+	for {
+		if t := l.next1(); t.kind != tSkip {
+			return t
+		}
+	}
+}
+
+func (l *lexer) next1() token {
 	for l.off < len(l.src) {
 		c := l.src[l.off]
 		switch {
@@ -275,14 +297,23 @@ func (l *lexer) next() token {
 		}
 		return token{kind: tWord, text: string(l.src[s0:l.off]), macro: macro, rng: r}
 	}
-	// Like the kernel, ignore the character with a warning (UTF-8 sequences as one).
-	n := 1
-	for l.off+n < len(l.src) && l.src[l.off+n]&0xC0 == 0x80 {
-		n++
+	// Like the kernel, ignore the character with a warning; a run of them (UTF-8 text, binary
+	// junk) gets one warning.
+	l.off++ // at least this one: it may be a lone '|', '&', ':', '+' or '\\'
+	for l.off < len(l.src) && !startsToken(l.src[l.off]) {
+		l.off++
 	}
-	l.off += n
 	l.warn(Range{start, l.pos()}, "ignoring unsupported character")
-	return l.next()
+	return token{kind: tSkip}
+}
+
+// startsToken reports whether c can begin a token or a separator in the normal state.
+func startsToken(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\f', '\v', '\n', '\\', '#', '|', '&', '=', '!', '<', '>', '(', ')', ':', '+', '"', '\'', '$':
+		return true
+	}
+	return isWordByte(c)
 }
 
 // str reads a quoted string. Backslash escapes the next character; a newline ends the string

@@ -49,6 +49,9 @@ func ParseFile(path string, src []byte) (*File, []Error) {
 	for p.tok.kind != tEOF { // stray end keywords at top level were reported; keep going
 		f.Nodes = append(f.Nodes, p.list(nil)...)
 	}
+	if p.l.dropped > 0 {
+		p.errs = append(p.errs, Error{File: path, Range: Range{p.lastEnd, p.lastEnd}, Msg: fmt.Sprintf("%d more problems not shown", p.l.dropped)})
+	}
 	return f, p.errs
 }
 
@@ -70,10 +73,18 @@ func (p *parser) advance() {
 }
 
 func (p *parser) errorf(r Range, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		p.l.dropped++
+		return
+	}
 	p.errs = append(p.errs, Error{File: p.file, Range: r, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (p *parser) warnf(r Range, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		p.l.dropped++
+		return
+	}
 	p.errs = append(p.errs, Error{File: p.file, Range: r, Msg: fmt.Sprintf(format, args...), Warning: true})
 }
 

@@ -15,6 +15,7 @@ package kbuild
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	"krls.dev/krls/kconfig"
@@ -134,13 +135,12 @@ type seg struct {
 }
 
 func (l *logical) pos(off int) Pos {
-	s := l.segs[0]
-	for _, x := range l.segs[1:] {
-		if x.off > off {
-			break
-		}
-		s = x
+	// the last segment starting at or before off
+	i := sort.Search(len(l.segs), func(i int) bool { return l.segs[i].off > off }) - 1
+	if i < 0 {
+		i = 0
 	}
+	s := l.segs[i]
 	return Pos{Line: s.line, Col: s.col + off - s.off}
 }
 
