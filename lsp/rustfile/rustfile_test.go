@@ -264,6 +264,15 @@ func TestUnsafe(t *testing.T) {
         /* SAFETY: fine */
         unsafe { z() },
     );
+    // SAFETY: the fields are valid.
+    //
+    // More text.
+    let S { a, b } = unsafe { *p };
+    if x {
+        // SAFETY: inside the block above, not before the next statement.
+        y();
+    }
+    let c = unsafe { q() };
 }
 // SAFETY: T is Send.
 #[allow(x)]
@@ -286,6 +295,8 @@ unsafe fn g() {}
 		{UnsafeBlock, true, "    ", "unsafe { x() }"},
 		{UnsafeBlock, false, "    ", "unsafe { y() }"},
 		{UnsafeBlock, true, "        ", "unsafe { z() }"},
+		{UnsafeBlock, true, "    ", "unsafe { *p }"},
+		{UnsafeBlock, false, "    ", "unsafe { q() }"},
 		{UnsafeImpl, true, "", "unsafe impl Send for T {}"},
 		{UnsafeImpl, false, "", "unsafe impl Sync for T {}"},
 	}
@@ -351,12 +362,18 @@ func TestRealTree(t *testing.T) {
 					return nil
 				}
 				wantUnsafe += len(unsafeRe.FindAll(stripComments(data), -1))
+				lines := strings.Split(string(data), "\n")
 				for _, u := range f.Unsafe {
 					if u.Kind == UnsafeBlock {
 						gotUnsafe++
 						if !u.HasSafety() {
 							noSafety++
 						}
+					}
+					// Oracle: a "// SAFETY:" line right above the keyword's line always counts.
+					ln := strings.Count(string(data[:u.Keyword.Start]), "\n")
+					if ln > 0 && strings.HasPrefix(strings.TrimSpace(lines[ln-1]), "// SAFETY:") && !u.HasSafety() {
+						t.Errorf("%s:%d: SAFETY comment on the line above not seen", path, ln+1)
 					}
 				}
 				return nil

@@ -482,19 +482,7 @@ func (f *File) findUnsafe() {
 		if u.Range.End > len(f.Text) {
 			u.Range.End = len(f.Text)
 		}
-		for ti := int(f.code[ci]) - 1; ti >= 0; ti-- {
-			t := f.Tokens[ti]
-			if t.Kind == Comment {
-				u.Comments = append(u.Comments, Range{t.Start, t.End})
-				if !u.HasSafety() && strings.Contains(string(f.Text[t.Start:t.End]), "SAFETY:") {
-					u.Safety = Range{t.Start, t.End}
-				}
-				continue
-			}
-			if t.Kind == Punct && t.End-t.Start == 1 && strings.IndexByte(";{}", f.Text[t.Start]) >= 0 {
-				break
-			}
-		}
+		f.commentsBefore(u, ci)
 		// Comments were collected backwards.
 		for i, j := 0, len(u.Comments)-1; i < j; i, j = i+1, j-1 {
 			u.Comments[i], u.Comments[j] = u.Comments[j], u.Comments[i]
@@ -502,5 +490,54 @@ func (f *File) findUnsafe() {
 		u.LineStart = f.LineStart(kw.Start)
 		u.Indent = f.Indent(kw.Start)
 		f.Unsafe = append(f.Unsafe, u)
+	}
+}
+
+// commentsBefore collects the comments between the start of the statement or item holding
+// the unsafe keyword at code index kw and the keyword, backwards. The walk stops at ';', at
+// the '{' of the enclosing block and at a '}' ending its line (a previous block statement or
+// item); a group closed on the same line as what follows it (`let S { a, b } = …`,
+// `f(x) = …`) is part of the statement and is skipped whole.
+func (f *File) commentsBefore(u *Unsafe, kw int) {
+	collect := func(fromTok, toTok int) { // comment tokens in (fromTok, toTok), backwards
+		for ti := toTok - 1; ti > fromTok; ti-- {
+			t := f.Tokens[ti]
+			if t.Kind != Comment {
+				continue
+			}
+			u.Comments = append(u.Comments, Range{t.Start, t.End})
+			if !u.HasSafety() && strings.Contains(string(f.Text[t.Start:t.End]), "SAFETY:") {
+				u.Safety = Range{t.Start, t.End}
+			}
+		}
+	}
+	ci := kw - 1
+	for ; ci >= 0; ci-- {
+		collect(int(f.code[ci]), int(f.code[ci+1]))
+		t := f.Tokens[f.code[ci]]
+		if t.Kind != Punct || t.End-t.Start != 1 {
+			continue
+		}
+		switch f.Text[t.Start] {
+		case ';', '{', '[', '(':
+			if f.Text[t.Start] == ';' || f.Text[t.Start] == '{' {
+				return
+			}
+		case ')', ']', '}':
+			m := int(f.match[ci])
+			if m < 0 || m > ci {
+				return
+			}
+			if f.Text[t.Start] == '}' {
+				next := f.startOf(ci + 1)
+				if strings.IndexByte(string(f.Text[t.End:next]), '\n') >= 0 {
+					return // a block ending its line: the previous statement
+				}
+			}
+			ci = m // skip the group; the loop steps before its opener
+		}
+	}
+	if ci < 0 {
+		collect(-1, int(f.code[0]))
 	}
 }
