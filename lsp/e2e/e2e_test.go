@@ -212,7 +212,7 @@ func moduleKeys(t testing.TB, root string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?s)EXPECTED_KEYS: &\[&str\] = &\[(.*?)\]`).FindSubmatch(b)
+	m := regexp.MustCompile(`(?s)EXPECTED_KEYS: &\[&str\] =\s*&\[(.*?)\]`).FindSubmatch(b)
 	if m == nil {
 		t.Fatal("no EXPECTED_KEYS in module.rs")
 	}
@@ -390,4 +390,49 @@ func grepKernel(root, needle string) (string, error) {
 		return nil
 	})
 	return found, err
+}
+
+// TestRealTree61 runs the binary on the real 6.1 tree, whose module! takes byte strings and
+// fewer keys: the sample is clean and the completion offers the keys of 6.1's module.rs.
+func TestRealTree61(t *testing.T) {
+	root := kerneltest.Tree(t, "6.1")
+	p := startBin(t)
+	p.initialize(map[string]any{"kernel": root, "debounceMs": 10}, nil)
+	s := openSample(t, p, filepath.Join(root, "samples/rust/rust_minimal.rs"))
+	d, _, err := p.c.WaitDiagnostics(p.ctx, 0, s.uri, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Diagnostics) != 0 {
+		t.Errorf("6.1 rust_minimal.rs has diagnostics: %v", d.Diagnostics)
+	}
+	anchor := "    license: b\"GPL\",\n"
+	after := posOf(t, s.text, anchor, len(anchor))
+	text2 := strings.Replace(s.text, anchor, anchor+"    \n", 1)
+	p.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": s.uri, "version": 2},
+		"contentChanges": []any{map[string]any{"range": map[string]any{"start": after, "end": after}, "text": "    \n"}},
+	})
+	got := labels(t, p.call("textDocument/completion", map[string]any{
+		"textDocument": map[string]any{"uri": s.uri}, "position": posOf(t, text2, "    \n}", 4)}))
+	keys := moduleKeys(t, root)
+	if len(keys) == 0 {
+		t.Fatal("oracle found no keys")
+	}
+	for _, k := range keys {
+		used := strings.Contains(s.text, "    "+k+":")
+		if used == contains(got, k) {
+			t.Errorf("key %q: used in the sample %v, proposed %v (%v)", k, used, !used, got)
+		}
+	}
+	for _, k := range got {
+		if !contains(keys, k) {
+			t.Errorf("completion proposes %q, not a key of 6.1's module! %v", k, keys)
+		}
+	}
+	p.call("shutdown", nil)
+	p.notify("exit", nil)
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
 }
