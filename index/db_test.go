@@ -630,7 +630,7 @@ func BenchmarkSave(b *testing.B) {
 	ix := realIndex(b)
 	path := filepath.Join(b.TempDir(), "real.idx")
 	b.ReportAllocs()
-	defer benchCPU(b)()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		if err := Save(ix, path); err != nil {
 			b.Fatal(err)
@@ -650,7 +650,7 @@ func BenchmarkLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	defer benchCPU(b)()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		if _, err := Load(path); err != nil {
 			b.Fatal(err)
@@ -661,7 +661,7 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkFinish(b *testing.B) {
 	ix := realIndex(b)
 	b.ReportAllocs()
-	defer benchCPU(b)()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		ix.Finish()
 	}
@@ -677,7 +677,7 @@ func BenchmarkLoadGob(b *testing.B) {
 	}
 	data := buf.Bytes()
 	b.ReportAllocs()
-	defer benchCPU(b)()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		var got Index
 		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&got); err != nil {
