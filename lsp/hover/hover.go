@@ -36,6 +36,9 @@ func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) (*Result, 
 			if k.NameRange.Contains(offset) {
 				return keyHover(ix, m, k), nil
 			}
+			if k.Name == "license" && len(k.Strings) == 1 && k.Value.Start <= offset && offset <= k.Value.End {
+				return licenseHover(k), nil
+			}
 		}
 	}
 	for _, b := range f.Bindings {
@@ -239,6 +242,30 @@ func keyHover(ix *index.Index, m *rustfile.MacroCall, k *rustfile.KeyValue) *Res
 		fmt.Fprintf(&b, "\nKeys of `%s!`, in order: %s.\n", m.Name, keyList(s))
 	}
 	return &Result{Markdown: b.String(), Range: Range{k.NameRange.Start, k.NameRange.End}}
+}
+
+// licenseHover says whether a license string is one the kernel accepts.
+func licenseHover(k *rustfile.KeyValue) *Result {
+	lic := k.Strings[0]
+	ok := false
+	for _, l := range check.Licenses {
+		ok = ok || l == lic
+	}
+	var b strings.Builder
+	if ok {
+		fmt.Fprintf(&b, "License %q: GPL-compatible for the kernel (include/linux/license.h); the module can use the GPL-only Rust symbols.\n", lic)
+	} else {
+		fmt.Fprintf(&b, "License %q: **not** accepted as GPL-compatible; the module cannot use the GPL-only Rust symbols and taints the kernel.\n", lic)
+	}
+	b.WriteString("\nAccepted: ")
+	for i, l := range check.Licenses {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "`%q`", l)
+	}
+	b.WriteString(".\n")
+	return &Result{Markdown: b.String(), Range: Range{k.Value.Start, k.Value.End}}
 }
 
 func keyList(s *index.ModuleMacro) string {
