@@ -260,6 +260,49 @@ func TestCorpusDotConfig(t *testing.T) {
 			if named < 1000 {
 				t.Fatalf("only %d symbols in .config", named)
 			}
+			// The other direction: conf writes every bool/tristate whose prompt is visible, so a
+			// definition with an unconditional prompt (not in a choice, no `visible if` above) of a
+			// symbol absent from .config must have a dependency that is n.
+			hidden := 0
+			for name, s := range tr.Symbols {
+				if _, ok := cfg.Values[name]; ok {
+					continue
+				}
+				if typ := s.Type(); typ != kconfig.TypeBool && typ != kconfig.TypeTristate {
+					continue
+				}
+				for _, d := range s.Defs {
+					if !d.OnChain || d.Choice != nil || len(d.Node.Prompts) == 0 || d.Node.Prompts[0].If != nil {
+						continue
+					}
+					visibleIf := false
+					for _, p := range d.Parents {
+						visibleIf = visibleIf || len(p.Visible) > 0
+					}
+					if visibleIf {
+						continue
+					}
+					hidden++
+					if v := tr.Eval(d.Dep, cfg); v == kconfig.Yes || v == kconfig.Mod {
+						t.Errorf("%s: %s:%d: CONFIG_%s has a visible prompt (dependency %v = %v) but conf did not write it", ver, d.File, d.Node.NameRange.Start.Line, name, d.Dep, v)
+					}
+				}
+			}
+			// A tristate set to y needs a dependency of y, unless a y symbol selects it.
+			for name, v := range cfg.Values {
+				s := tr.Lookup(name)
+				if v != "y" || s == nil || s.Type() != kconfig.TypeTristate || tr.Eval(tr.Deps(name), cfg) != kconfig.Mod {
+					continue
+				}
+				selected := false
+				for _, e := range s.SelectedBy {
+					selected = selected || cfg.Values[e.From.Symbol.Name] == "y" && tr.Eval(e.Cond, cfg) == kconfig.Yes
+				}
+				if !selected {
+					t.Errorf("%s: CONFIG_%s=y but its dependency %v is only m", ver, name, tr.Deps(name))
+				}
+			}
+			t.Logf("%s: %d prompt definitions of symbols absent from .config, all with a dependency n or unknown", ver, hidden)
 			// Control: conf writes nothing for a bool/tristate whose dependency is n, so many of the
 			// chain's symbols absent from .config must evaluate to n.
 			for name, s := range tr.Symbols {
