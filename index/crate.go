@@ -261,7 +261,10 @@ func (d *discovery) modFile(rel, scope string, fm *FileMod) (string, []string) {
 			p = path.Join(append([]string{p}, inline...)...)
 		}
 		cand := path.Clean(path.Join(p, fm.PathAttr))
-		if d.exists(cand) && !strings.HasPrefix(cand, "../") {
+		if strings.HasPrefix(cand, "../") || path.IsAbs(fm.PathAttr) {
+			return "", []string{cand + ", outside the tree"}
+		}
+		if d.exists(cand) {
 			return cand, nil
 		}
 		return "", []string{cand}

@@ -5,6 +5,7 @@ package index
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,5 +207,57 @@ func checkWant(t *testing.T, res *CrateResult, want string) {
 		default:
 			t.Fatalf("bad want line %q", line)
 		}
+	}
+}
+
+// TestCrateBadInput: a binary module file, a symlink loop, a #[path] leaving the tree and a
+// module cycle are reported and skipped; the rest of the crate is indexed.
+func TestCrateBadInput(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "rust", "kernel")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("lib.rs", `pub mod bin;
+pub mod looped;
+#[path = "../../../outside.rs"]
+pub mod escape;
+#[path = "lib.rs"]
+pub mod again;
+pub fn survivor() {}
+`)
+	write("bin.rs", "pub fn x() {}\x00\x01\x02")
+	if err := os.Symlink("looped.rs", filepath.Join(dir, "looped.rs")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "outside.rs"), []byte("pub fn leaked() {}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := IndexCrates(root, nil)
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.Message)
+	}
+	want := []string{
+		"module kernel::bin: rust/kernel/bin.rs is not a text file",
+		"module kernel::looped: file not found (tried rust/kernel/looped.rs, rust/kernel/looped/mod.rs)",
+		"module kernel::escape: file not found (tried ../outside.rs, outside the tree)",
+		"module kernel::again: file rust/kernel/lib.rs is already a module",
+		"module macros: file not found: rust/macros/lib.rs",
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	ix := &Index{Items: res.Items}
+	ix.Finish()
+	if ix.Lookup("kernel::survivor") == nil || ix.Lookup("kernel::escape::leaked") != nil || ix.Lookup("kernel::bin::x") != nil {
+		t.Errorf("items: %+v", res.Items)
 	}
 }
