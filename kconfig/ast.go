@@ -262,7 +262,11 @@ type Expr struct {
 	// something, e.g. the expansion of $(shell,...) or $(success,...). Eval gives Unknown.
 	Unknown string
 	X, Y    *Expr
-	Range   Range
+	// Range is where the expression is written, in File (the path given to ParseFile). An
+	// effective dependency combines expressions of several files: each part keeps its own
+	// File, and the parts And and Or add have none.
+	Range Range
+	File  string
 }
 
 // Sym returns a symbol expression.
@@ -276,7 +280,11 @@ func And(x, y *Expr) *Expr {
 	case y == nil:
 		return x
 	}
-	return &Expr{Op: OpAnd, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}
+	e := &Expr{Op: OpAnd, X: x, Y: y}
+	if x.File == y.File {
+		e.File, e.Range = x.File, Range{x.Range.Start, y.Range.End}
+	}
+	return e
 }
 
 // Or returns x || y; nil (always y) absorbs.

@@ -3,6 +3,7 @@
 package kconfig_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,5 +306,40 @@ func TestParseBinary(t *testing.T) {
 	}
 	if last := errs[len(errs)-1].Msg; !strings.HasSuffix(last, "more problems not shown") {
 		t.Errorf("last error %q", last)
+	}
+}
+
+// An overlay (an editor's unsaved buffer) replaces a file's content, and each part of an
+// effective dependency keeps the file it is written in.
+func TestOverlayAndExprFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{
+		"Kconfig":     "if OUTER\nsource \"sub/Kconfig\"\nendif\n",
+		"sub/Kconfig": "config INNER\n\tbool \"on disk\"\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := kconfig.Load(dir, kconfig.Options{Overlay: map[string][]byte{
+		"sub/Kconfig": []byte("config INNER\n\tbool \"in the buffer\"\n\tdepends on LOCAL\n"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tr.Defs("INNER")
+	if len(d) != 1 || d[0].Node.Prompts[0].Text != "in the buffer" {
+		t.Fatalf("defs %v", d)
+	}
+	var got []string
+	for _, e := range tr.Unmet("INNER", kconfig.ParseDotConfig(nil)) {
+		got = append(got, fmt.Sprintf("%s %s:%v", e, e.File, e.Range))
+	}
+	want := []string{"OUTER Kconfig:1:3-1:8", "LOCAL sub/Kconfig:3:12-3:17"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Unmet (-want +got):\n%s", diff)
 	}
 }

@@ -641,7 +641,7 @@ func (p *parser) expr() (*Expr, bool) {
 		var y *Expr
 		y, ok = p.and()
 		if ok {
-			x = &Expr{Op: OpOr, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}
+			x = &Expr{Op: OpOr, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}
 		}
 	}
 	return x, ok
@@ -654,7 +654,7 @@ func (p *parser) and() (*Expr, bool) {
 		var y *Expr
 		y, ok = p.unary()
 		if ok {
-			x = &Expr{Op: OpAnd, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}
+			x = &Expr{Op: OpAnd, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}
 		}
 	}
 	return x, ok
@@ -687,7 +687,7 @@ func (p *parser) unary() (*Expr, bool) {
 		if !ok {
 			return nil, false
 		}
-		return &Expr{Op: OpNot, X: x, Range: Range{start, x.Range.End}}, true
+		return &Expr{Op: OpNot, X: x, Range: Range{start, x.Range.End}, File: p.file}, true
 	case tOpen:
 		p.advance()
 		x, ok := p.expr()
@@ -714,7 +714,7 @@ func (p *parser) unary() (*Expr, bool) {
 		if !ok {
 			return nil, false
 		}
-		return &Expr{Op: op, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}}, true
+		return &Expr{Op: op, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}, true
 	}
 	return x, true
 }
@@ -724,7 +724,7 @@ func (p *parser) symbol() (*Expr, bool) {
 	switch t.kind {
 	case tWord, tString:
 		p.advance()
-		return &Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng}, true
+		return &Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng, File: p.file}, true
 	}
 	p.errorf(t.rng, "expected a symbol, found %s", describe(t))
 	p.skipLine()

@@ -22,6 +22,9 @@ type Options struct {
 	// Env holds the environment seen by $(NAME) references. SRCARCH and ARCH default to
 	// SRCARCH. The process environment is never read.
 	Env map[string]string
+	// Overlay replaces the content of files (paths relative to the root), e.g. an editor's
+	// unsaved buffers.
+	Overlay map[string][]byte
 	// AllFiles also parses every Kconfig* file of the tree that the source chain does not
 	// reach (other architectures, documentation examples), with their definitions marked
 	// off-chain.
@@ -195,11 +198,13 @@ func Load(root string, opts Options) (*Tree, error) {
 	for k, v := range opts.Env {
 		env[k] = v
 	}
-	if _, err := os.Stat(filepath.Join(root, "Kconfig")); err != nil {
-		return nil, err
+	if _, ok := opts.Overlay["Kconfig"]; !ok {
+		if _, err := os.Stat(filepath.Join(root, "Kconfig")); err != nil {
+			return nil, err
+		}
 	}
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
-	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0)), env: env}
+	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0)), env: env, overlay: opts.Overlay}
 	ld.x = newExpander(env)
 	// With AllFiles, list the tree while the chain is walked, and start parsing every file
 	// found: all of them are needed anyway.
@@ -282,13 +287,14 @@ type parsed struct {
 }
 
 type loader struct {
-	t     *Tree
-	root  string
-	mu    sync.Mutex
-	cache map[string]*parsed
-	sem   chan struct{}
-	env   map[string]string
-	x     *expander
+	t       *Tree
+	root    string
+	mu      sync.Mutex
+	cache   map[string]*parsed
+	sem     chan struct{}
+	env     map[string]string
+	overlay map[string][]byte
+	x       *expander
 }
 
 // get returns the parse of rel, starting it in the background if needed. Once parsed, the
@@ -307,7 +313,11 @@ func (ld *loader) get(rel string) *parsed {
 
 func (ld *loader) parse(rel string, p *parsed) {
 	ld.sem <- struct{}{}
-	src, err := os.ReadFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
+	src, ok := ld.overlay[rel]
+	var err error
+	if !ok {
+		src, err = os.ReadFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
+	}
 	if err == nil {
 		p.file, p.errs = ParseFile(rel, src)
 	}
