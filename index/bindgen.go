@@ -39,9 +39,12 @@ import (
 const maxBindgenProblems = 50
 
 // ParseBindgen scans one bindgen output file. file goes into each Item's Loc.File; src is
-// SourceBindings, SourceHelpers (path prefix "bindings::") or SourceUAPI ("uapi::"). It never
-// panics: what it cannot understand is reported as a Problem and skipped. Concurrent calls are
-// safe.
+// SourceBindings, SourceHelpers (path prefix "bindings::") or SourceUAPI ("uapi::"). Items
+// come in file order, fields, variants and methods after their parent. Loc.Start is the
+// item's first token after its attributes (its `pub`), Loc.End the position just past its
+// last byte (the ; or }, or a field's type), as tree-sitter reports ranges. Sig is on one
+// line. It never panics: what it cannot understand is reported as a Problem with its line
+// and skipped. Concurrent calls are safe.
 func ParseBindgen(data []byte, file string, src Source) ([]Item, []Problem) {
 	prefix := "bindings::"
 	if src == SourceUAPI {
