@@ -288,7 +288,7 @@ func scanRefs(src string) Refs {
 			}
 			path := strings.Join(segs, "::")
 			for k := 0; k+1 < len(segs); k++ {
-				if segs[k] == "bindings" && (k == 0 || segs[k-1] == "crate" || segs[k-1] == "$crate" || segs[k-1] == "kernel") {
+				if segs[k] == "bindings" && segs[k+1] != "$" && (k == 0 || segs[k-1] == "crate" || segs[k-1] == "$crate" || segs[k-1] == "kernel") {
 					add(&r.Bindings, "b", segs[k+1])
 					break
 				}

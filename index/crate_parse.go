@@ -280,6 +280,9 @@ func (x *extractor) expandDeclarations() {
 		if m[3] != "" {
 			it.Sig += oneLine(strings.TrimRight(m[3], " \t\n"))
 		}
+		if strings.Contains(body, "bindings::$"+m[2]) {
+			it.Refs.Bindings = []string{name} // crate::bindings::$err
+		}
 		if strings.Contains(body, "#[doc = $") {
 			var docs []string
 			for _, s := range stringLits(x.text(args)) {

@@ -582,8 +582,8 @@ func hasPath(ps []string, p string) bool {
 	return false
 }
 
-// bestPath is the path to show for a definition: the shortest public path, a path outside
-// the prelude before one inside, then the canonical one.
+// bestPath is the path to show for a definition: the shortest public path, where a prelude
+// path counts one segment longer than it is, the canonical path winning ties.
 func (r *resolver) bestPath(di int) string {
 	if r.best == nil {
 		r.best = make([]string, len(r.defs))
@@ -598,7 +598,7 @@ func (r *resolver) bestPath(di int) string {
 		score := func(p string) int {
 			s := strings.Count(p, "::") * 4
 			if strings.Contains(p, "::prelude::") {
-				s += 2
+				s += 5 // kernel::error::code::EINVAL over kernel::prelude::EINVAL
 			}
 			if p != d.path {
 				s++

@@ -37,7 +37,9 @@ import (
 // From each bindings::X the graph is walked backwards (breadth first, at most maxWrapperDepth
 // calls) to the public APIs that reach it: public functions and methods (including trait impl
 // methods such as Drop::drop on a public type, shown as "kernel::firmware::Firmware::drop"),
-// trait default methods, and #[macro_export] macros. Depth is the number of calls from the
+// trait default methods, public constants and statics (kernel::alloc::flags::GFP_KERNEL for
+// bindings::GFP_KERNEL, kernel::error::code::EINVAL for bindings::EINVAL) and
+// #[macro_export] macros. Depth is the number of calls from the
 // API to the binding (1 when it names bindings::X itself) and Via the chain that achieves it.
 //
 // An API is shown under the name a user writes: its shortest public path (kernel::sync::Arc,
@@ -153,7 +155,7 @@ func (e *edgeSet) binding(x string) {
 }
 
 func (e *edgeSet) ext(p string) {
-	if rest, ok := strings.CutPrefix(p, "bindings::"); ok && !strings.Contains(rest, "::") {
+	if rest, ok := strings.CutPrefix(p, "bindings::"); ok && rest != "" && isIdentStart(rest[0]) && !strings.Contains(rest, "::") {
 		e.binding(rest)
 	}
 }
@@ -541,7 +543,8 @@ func (r *resolver) aliasAgrees(a, u int, next []int) bool {
 	return true
 }
 
-// isAPI: a public fn, method, trait default method or exported macro of the kernel crate.
+// isAPI: a public fn, method, trait default method, constant, static or exported macro of the
+// kernel crate.
 func (r *resolver) isAPI(di int) bool {
 	d := &r.defs[di]
 	if len(d.paths) == 0 || d.mod.crate != "kernel" {
@@ -552,6 +555,10 @@ func (r *resolver) isAPI(di int) bool {
 		return d.it.HasBody
 	case KindMacro:
 		return d.it.MacroExport
+	case KindConst, KindStatic:
+		// `pub const GFP_KERNEL: Flags = Flags(bindings::GFP_KERNEL)`: the typed constant
+		// is what a module should use.
+		return true
 	}
 	return false
 }
