@@ -189,7 +189,7 @@ obj-$(CONFIG_DRM) += drm.o
 		{"kasan_test_rust.rs", &res{Module: "kasan_test", Lines: []int{15}, Mentions: []int{15}, Symbols: []string{"RUST"}}},
 		{"no_rust.c", &res{Module: "no_rust", Lines: []int{18}, Mentions: []int{18}, Negated: []string{"RUST"}, Builtin: true}},
 		{"mdio-bus.c", &res{Module: "mdio-bus", Lines: []int{12}, Mentions: []int{12}, Symbols: []string{"MDIO_DEVICE"}, Negated: []string{"PHYLIB", "X"}}},
-		{"sfp-bus.c", &res{Module: "sfp-obj", Lines: []int{34, 35}, Mentions: []int{34}, Symbols: []string{"SFP"}, Builtin: true}},
+		{"sfp-bus.c", &res{Module: "sfp-bus", Lines: []int{34, 35}, Mentions: []int{34}, Symbols: []string{"SFP"}, Builtin: true}},
 		{"drm_panic_qr.rs", &res{Module: "drm", Lines: []int{36, 37}, Mentions: []int{36}, Symbols: []string{"DRM_PANIC_SCREEN_QR_CODE", "DRM"}}},
 		{"single.rs", &res{Module: "single", Lines: []int{24}, Mentions: []int{24}, Hostprog: true}},
 		{"in_define.c", nil},

@@ -227,50 +227,52 @@ func rank(a *Assign) int {
 	return 2
 }
 
-// chain follows a from the object upward: a composite's name to the line naming it.
+// chain follows a, an assignment whose words build name (the object's base name, or a
+// composite's), upward to the obj-/lib- line. A composite is named as "<base>.o" in another
+// line (rnull_mod-y then obj-... += rnull_mod.o: the module is rnull_mod); a helper variable is
+// expanded into another line instead (libphy-y += $(mdio-bus-y), obj-y += $(sfp-obj-y)), and
+// then its words stand for themselves there.
 func (m *Makefile) chain(o *Object, a *Assign, name string, depth int) {
 	o.Lines = append(o.Lines, a)
 	o.gates(a)
+	o.Module = name
 	switch a.Kind {
 	case VarObj, VarLib:
-		o.Module = name
 		o.Builtin = a.Kind == VarLib || a.Suffix == "y" && a.Config == ""
 		return
 	case VarComposite:
 	default:
-		o.Module = name
 		return
 	}
-	o.Module = a.Base
 	if depth > 8 {
 		return
 	}
-	// The composite is named as "<base>.o" in another line, or its variable is expanded
-	// into another one ($(mdio-bus-y), $(sfp-obj-y)).
-	refs := []string{a.Base + ".o", "$(" + a.Var + ")", "$(" + a.Base + "-y)", "$(" + a.Base + "-m)", "$(" + a.Base + "-objs)"}
-	var next *Assign
-	for _, b := range m.Assigns {
-		if b == a || b.Kind == VarFlags {
-			continue
-		}
-		for _, w := range b.Words {
-			for _, r := range refs {
-				if w.Text == r && (next == nil || rank(b) < rank(next)) {
-					next = b
+	find := func(refs ...string) *Assign {
+		var next *Assign
+		for _, b := range m.Assigns {
+			if b == a || b.Kind == VarFlags {
+				continue
+			}
+			for _, w := range b.Words {
+				for _, r := range refs {
+					if w.Text == r && (next == nil || rank(b) < rank(next)) {
+						next = b
+					}
 				}
 			}
 		}
+		return next
 	}
-	if next != nil {
-		nm := a.Base
-		if next.Kind == VarComposite {
-			nm = next.Base
-		}
-		m.chain(o, next, nm, depth+1)
-		if next.Kind == VarObj || next.Kind == VarLib {
-			o.Module = a.Base
-		}
+	if next := find(a.Base + ".o"); next != nil {
+		m.chain(o, next, a.Base, depth+1)
+		return
 	}
+	if next := find("$("+a.Var+")", "$("+a.Base+"-y)", "$("+a.Base+"-m)", "$("+a.Base+"-objs)"); next != nil {
+		m.chain(o, next, name, depth+1)
+		return
+	}
+	// A composite nothing names: its objects end up in the module of its name.
+	o.Module = a.Base
 }
 
 func (o *Object) gates(a *Assign) {
