@@ -3,8 +3,9 @@
 // Package completion proposes what to type at a position of a kernel Rust file: the keys of a
 // module macro (module!, module_phy_driver!…) that the tree accepts, in the order the macro
 // demands, and their values (the licenses the kernel accepts, the file's types for `type`,
-// arrays, byte strings on 6.1); a whole `module!` block at the top level; and, through a hook,
-// the CONFIG_ options in `#[cfg(…)]` and `cfg!(…)`. It knows no protocol.
+// arrays, byte strings on 6.1); a whole `module!` block at the top level; the items of a
+// path being typed (`kernel::sync::`, `bindings::`, `phy::` through a use, `KBox::`); and,
+// through a hook, the CONFIG_ options in `#[cfg(…)]` and `cfg!(…)`. It knows no protocol.
 package completion
 
 import (
@@ -22,8 +23,10 @@ type Range struct{ Start, End int }
 // Item is one completion proposal.
 type Item struct {
 	Label string
-	// Kind is "keyword", "value", "snippet", "struct", "enum", "property" (a macro key) or
-	// "constant" (a CONFIG_ option).
+	// Kind is "value", "snippet", "property" (a macro key), "constant" (a CONFIG_ option or
+	// a const item), or for index items "module", "function", "method", "struct", "enum",
+	// "enumMember", "interface" (a trait), "variable" (a static), "typeParameter" (a type
+	// alias), "macro", "field": names of LSP's CompletionItemKind, lower camel case.
 	Kind       string
 	Detail     string
 	Doc        string // markdown
@@ -65,6 +68,12 @@ func (c *Completer) Rust(ix *index.Index, f *rustfile.File, text []byte, offset 
 	}
 	if items := c.cfgItems(f, text, offset, word); items != nil {
 		return items, nil
+	}
+	if p := f.PathBefore(offset); p != nil {
+		if ix == nil {
+			return nil, nil
+		}
+		return pathItems(ix, f, p), nil
 	}
 	if f.Depth(offset) == 0 && len(f.Macros) == 0 && (word.Start == word.End || strings.HasPrefix("module", string(text[word.Start:word.End]))) {
 		return topLevel(ix, f, word), nil

@@ -116,3 +116,63 @@ func (f *File) Resolve(segs []string) []string {
 	}
 	return out
 }
+
+// PathBefore is the qualified path being typed before a cursor: `kernel::sy|` gives
+// Segments ["kernel"] and Prefix "sy"; `phy::|` gives ["phy"] and "".
+type PathBefore struct {
+	Segments []string
+	Prefix   string
+	// PrefixRange is the range of Prefix (empty at the cursor when nothing is typed yet).
+	PrefixRange Range
+	InUse       bool // inside a use declaration (Segments include the enclosing use groups)
+	Global      bool // the path starts with `::`
+}
+
+// PathBefore returns the qualified path ending at off, or nil when the cursor does not follow
+// `segment::` (optionally with an identifier being typed).
+func (f *File) PathBefore(off int) *PathBefore {
+	// The last code token ending at or before off.
+	lo, hi := 0, len(f.code)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if f.Tokens[f.code[m]].End <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	ci := lo - 1
+	if ci < 0 {
+		return nil
+	}
+	p := &PathBefore{PrefixRange: Range{off, off}}
+	if k, _ := f.ckind(ci); k == Ident && f.endOf(ci) == off {
+		p.Prefix = f.ctext(ci)
+		p.PrefixRange = Range{f.startOf(ci), off}
+		ci--
+	}
+	if !f.cis(ci, Punct, "::") || ci < 1 {
+		return nil
+	}
+	if k, _ := f.ckind(ci - 1); k != Ident {
+		return nil
+	}
+	start := f.pathBack(ci - 1)
+	for k := start; k < ci; k++ {
+		if kind, _ := f.ckind(k); kind == Ident {
+			p.Segments = append(p.Segments, f.ctext(k))
+		}
+	}
+	p.Global = f.cis(start, Punct, "::")
+	for _, u := range f.Uses {
+		if u.Decl.Start <= off && off <= u.Decl.End {
+			p.InUse = true
+			p.Segments = append(f.usePrefix(start, u.Decl), p.Segments...)
+			break
+		}
+	}
+	if len(p.Segments) > 0 && p.Segments[0] == "use" {
+		p.Segments = p.Segments[1:]
+	}
+	return p
+}

@@ -473,3 +473,40 @@ func BenchmarkParse2000Lines(b *testing.B) {
 		Parse(src)
 	}
 }
+
+func TestPathBefore(t *testing.T) {
+	src := "use kernel::{sync::lo};\nfn f() { kernel::sync::; ::core::x; a.b; phy:: Dev }\n"
+	tests := []struct {
+		at     string // the cursor is at the end of this text
+		segs   []string
+		prefix string
+		inUse  bool
+	}{
+		{"sync::lo", []string{"kernel", "sync"}, "lo", true},
+		{"{ kernel::sync::", []string{"kernel", "sync"}, "", false},
+		{"::core::x", []string{"core"}, "x", false},
+		{"phy:: Dev", []string{"phy"}, "Dev", false}, // Rust allows the space
+		{"a.b", nil, "", false},
+	}
+	f := Parse([]byte(src))
+	for _, tt := range tests {
+		off := strings.Index(src, tt.at) + len(tt.at)
+		p := f.PathBefore(off)
+		if tt.segs == nil {
+			if p != nil {
+				t.Errorf("PathBefore(%q) = %+v, want nil", tt.at, p)
+			}
+			continue
+		}
+		if p == nil {
+			t.Errorf("PathBefore(%q) = nil", tt.at)
+			continue
+		}
+		if diff := cmp.Diff(tt.segs, p.Segments); diff != "" || p.Prefix != tt.prefix || p.InUse != tt.inUse {
+			t.Errorf("PathBefore(%q) = %+v, want %v %q in use %v", tt.at, p, tt.segs, tt.prefix, tt.inUse)
+		}
+		if got := src[p.PrefixRange.Start:p.PrefixRange.End]; got != tt.prefix {
+			t.Errorf("PathBefore(%q) prefix range holds %q", tt.at, got)
+		}
+	}
+}

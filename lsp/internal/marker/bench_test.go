@@ -89,6 +89,22 @@ func BenchmarkCompletion(b *testing.B) {
 	}
 }
 
+// BenchmarkPathCompletion completes `kernel::prelude::` (re-exports: a scan of the aliases)
+// and `bindings::` (tens of thousands of children, cut to the first ones).
+func BenchmarkPathCompletion(b *testing.B) {
+	ix := realIndex(b, "6.12")
+	text := []byte("use kernel::prelude::*;\nfn f() { kernel::prelude::; bindings::; }\n")
+	f := rustfile.Parse(text)
+	offs := []int{strings.Index(string(text), "prelude::;") + 9, strings.Index(string(text), "bindings::;") + 10}
+	for b.Loop() {
+		for _, o := range offs {
+			if items, _ := completion.Rust(ix, f, text, o); len(items) == 0 {
+				b.Fatalf("no completion at %d", o)
+			}
+		}
+	}
+}
+
 func BenchmarkDefinition(b *testing.B) {
 	text, at := benchSetup(b)
 	ix := realIndex(b, "6.12")
