@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -176,6 +177,26 @@ func TestParseBindgenReal(t *testing.T) {
 					}
 					if f.src == SourceHelpers {
 						checkHelpersFile(t, text, items)
+					}
+					// Every parent is an item of the file: a struct or union for fields and
+					// methods, the type alias of a constified enum for consts.
+					// (A path may name a type and a value: struct pv_info and static pv_info.)
+					kindOf := map[string][]Kind{}
+					for i := range items {
+						kindOf[items[i].Path] = append(kindOf[items[i].Path], items[i].Kind)
+					}
+					want := map[Kind][]Kind{KindField: {KindStruct, KindUnion}, KindMethod: {KindStruct, KindUnion}, KindConst: {KindType}}
+					bad := 0
+					for i := range items {
+						it := &items[i]
+						if it.Parent == "" {
+							continue
+						}
+						if pk := kindOf[it.Parent]; !slices.ContainsFunc(pk, func(k Kind) bool { return slices.Contains(want[it.Kind], k) }) {
+							if bad++; bad < 5 {
+								t.Errorf("%s %s: parent %s is %v", it.Kind, it.Path, it.Parent, pk)
+							}
+						}
 					}
 				})
 			}
