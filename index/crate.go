@@ -2,6 +2,17 @@
 
 package index
 
+// The crate indexer. tree-sitter parses each file; the Go side walks only declaration lists
+// (source files, inline modules, impl and trait bodies) with a tree cursor and never descends
+// into function bodies: every node visit is a cgo call, and a body's references are read by
+// the small scanner of crate_lex.go from its text instead (which also sees inside macro
+// token trees, where tree-sitter has no expressions). No tree-sitter queries are used: the
+// item walk needs the order of comments, attributes and items, which a cursor gives for free.
+//
+// A CrateFile keeps what one file says, independent of where the file sits in the module
+// tree; the resolver (crate_resolve.go) builds the module tree, resolves use declarations and
+// re-exports to the public paths of every item, and wrappers.go builds the wrapper map.
+
 import (
 	"crypto/sha256"
 	"encoding/hex"

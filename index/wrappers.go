@@ -39,8 +39,9 @@ import (
 // methods such as Drop::drop on a public type, shown as "kernel::firmware::Firmware::drop"),
 // trait default methods, public constants and statics (kernel::alloc::flags::GFP_KERNEL for
 // bindings::GFP_KERNEL, kernel::error::code::EINVAL for bindings::EINVAL) and
-// #[macro_export] macros. Depth is the number of calls from the
-// API to the binding (1 when it names bindings::X itself) and Via the chain that achieves it.
+// #[macro_export] macros. Depth is the number of calls from the API to the binding (1 when
+// it names bindings::X itself) and Via the chain that achieves it, each step under the name
+// a user writes.
 //
 // An API is shown under the name a user writes: its shortest public path (kernel::sync::Arc,
 // not the private kernel::sync::arc::Arc); a method of a type reached through one of the
@@ -55,7 +56,12 @@ import (
 // type and method names share more words with the binding (rb_insert_color prefers
 // RBTree::insert to VacantEntry::insert), then the shorter path. At most maxWrappers are kept.
 // A binding no public API reaches has no entry; one reached only by unsafe APIs has them,
-// flagged Unsafe.
+// flagged Unsafe (6.12's kmap_local_page: only the unsafe Page::read_raw and friends).
+//
+// Limits: only the kernel crate is walked, so an API of another crate that reaches the
+// kernel crate (6.1's alloc::boxed::Box through the #[global_allocator]) is not seen;
+// trait objects (`dyn Trait` calls) and function pointers stored in vtables are not
+// followed; a method called on a receiver whose type the file never names is missed.
 
 const (
 	maxWrapperDepth = 8
