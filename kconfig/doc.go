@@ -25,6 +25,11 @@
 //     rules (m needs the modules symbol, comparisons by type), the smallest failing conjuncts
 //     of a dependency, and whether a symbol needs another (e.g. RUST) through its dependency
 //     chain.
+//   - Check: the warnings conf prints after reading the tree (no type, select of a non-bool,
+//     range on a non-number, choice defaults...) and uses of symbols defined nowhere.
+//   - Editor helpers: Tree.SymbolAt (the symbol under a position), Tree.Expand (a macro's
+//     value), ModuleName ("the module will be called X" in a help text), Options.Overlay
+//     (unsaved buffers).
 //
 // Nothing is ever executed: $(shell,...) and what is built on it ($(success,...),
 // $(cc-option,...)) expand to no known value, and the expression carries the reason in

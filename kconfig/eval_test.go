@@ -343,3 +343,44 @@ func TestOverlayAndExprFile(t *testing.T) {
 		t.Errorf("Unmet (-want +got):\n%s", diff)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	tr := loadSrc(t, `config NOTYPE
+	default y
+menuconfig NOPROMPT
+	bool
+config STR
+	string "s"
+	select B
+	range 1 2
+config B
+	bool "b"
+	select STR
+	imply GHOST
+	depends on ALSO_GHOST
+choice
+	bool
+config MEMBER
+	bool "m"
+	default y
+endchoice
+`)
+	var got []string
+	for _, e := range tr.Check() {
+		got = append(got, fmt.Sprintf("%d:%d %s", e.Range.Start.Line, e.Range.Start.Col, e.Msg))
+	}
+	want := []string{
+		"13:12 ALSO_GHOST is not defined anywhere in the tree",
+		"11:8 STR has wrong type: select only accepts bool and tristate symbols",
+		"12:7 imply of undefined symbol GHOST",
+		"18:1 defaults for choice values not supported",
+		"3:0 menuconfig statement without prompt",
+		"1:7 config symbol NOTYPE defined without type",
+		"8:1 range is only allowed for int or hex symbols",
+		"7:1 config symbol STR uses select, but is not bool or tristate",
+		"14:0 choice must have a prompt",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Check (-want +got):\n%s", diff)
+	}
+}
