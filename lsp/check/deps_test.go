@@ -14,7 +14,7 @@ import (
 func TestFeaturePackagesKnowNoProtocol(t *testing.T) {
 	pkgs := []string{
 		"krls.dev/krls/lsp/rustfile", "krls.dev/krls/lsp/check", "krls.dev/krls/lsp/hover",
-		"krls.dev/krls/lsp/completion", "krls.dev/krls/lsp/definition",
+		"krls.dev/krls/lsp/completion", "krls.dev/krls/lsp/definition", "krls.dev/krls/lsp/internal/marker",
 	}
 	for _, p := range pkgs {
 		out, err := exec.Command("go", "list", "-e", "-deps", p).Output()

@@ -541,3 +541,55 @@ func (f *File) commentsBefore(u *Unsafe, kw int) {
 		collect(-1, int(f.code[0]))
 	}
 }
+
+// Allowed returns the ranges where an `#[allow(…)]` or `#[expect(…)]` attribute naming lint
+// (e.g. "undocumented_unsafe_blocks") is in force: for an outer attribute, the item,
+// statement or block it precedes; for an inner one (`#![allow(…)]`), the enclosing block,
+// or the whole file at the top level. cfg_attr(…, allow(…)) counts as always on.
+func (f *File) Allowed(lint string) []Range {
+	var out []Range
+	for ci := 0; ci+1 < len(f.code); ci++ {
+		if !f.cis(ci, Punct, "#") {
+			continue
+		}
+		open, inner := ci+1, false
+		if f.cis(open, Punct, "!") {
+			open, inner = open+1, true
+		}
+		if !f.cis(open, Punct, "[") {
+			continue
+		}
+		cl := f.closeOf(open)
+		body := string(f.Text[f.startOf(open):f.endOf(min(cl, len(f.code)-1))])
+		if !strings.Contains(body, lint) || !strings.Contains(body, "allow") && !strings.Contains(body, "expect") {
+			ci = cl
+			continue
+		}
+		if inner {
+			if e := f.enclosingCode(ci); e >= 0 {
+				out = append(out, Range{f.startOf(e), f.endOf(f.closeOf(e))})
+			} else {
+				out = append(out, Range{0, len(f.Text)})
+			}
+			ci = cl
+			continue
+		}
+		// The next `{…}` or `;` at this depth ends what the attribute applies to.
+		k := cl + 1
+		for k < len(f.code) && !f.cis(k, Punct, "{") && !f.cis(k, Punct, ";") {
+			if f.isOpen(k) {
+				k = f.closeOf(k)
+			} else if f.match[k] >= 0 && int(f.match[k]) < k {
+				break // the enclosing group closes: an attribute on the last expression
+			}
+			k++
+		}
+		end := f.endOf(min(k, len(f.code)-1))
+		if f.cis(k, Punct, "{") {
+			end = f.endOf(min(f.closeOf(k), len(f.code)-1))
+		}
+		out = append(out, Range{f.startOf(ci), end})
+		ci = cl
+	}
+	return out
+}
