@@ -3,6 +3,8 @@
 package index
 
 import (
+	"bytes"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"sort"
@@ -259,5 +261,66 @@ pub fn survivor() {}
 	ix.Finish()
 	if ix.Lookup("kernel::survivor") == nil || ix.Lookup("kernel::escape::leaked") != nil || ix.Lookup("kernel::bin::x") != nil {
 		t.Errorf("items: %+v", res.Items)
+	}
+}
+
+// TestCrateFileReuse: CrateFiles survive a gob round trip (the persisted index) and a file
+// whose hash matches is taken from prev without being parsed again.
+func TestCrateFileReuse(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/crate_calls.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			continue
+		}
+		p := filepath.Join(root, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := IndexCrates(root, nil)
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(first.Files); err != nil {
+		t.Fatal(err)
+	}
+	var files []*CrateFile
+	if err := gob.NewDecoder(&buf).Decode(&files); err != nil {
+		t.Fatal(err)
+	}
+	prev := map[string]*CrateFile{}
+	for _, f := range files {
+		prev[f.Path] = f
+	}
+	again := IndexCrates(root, prev)
+	if diff := cmp.Diff(first.Items, again.Items); diff != "" {
+		t.Errorf("items after a gob round trip (-first +again):\n%s", diff)
+	}
+	if diff := cmp.Diff(first.Wrappers, again.Wrappers); diff != "" {
+		t.Errorf("wrappers after a gob round trip (-first +again):\n%s", diff)
+	}
+	// A reused file is not read again: rename an item in prev, keep the hash.
+	task := prev["rust/kernel/task.rs"]
+	for i := range task.Items {
+		if task.Items[i].Name == "Task" {
+			task.Items[i].Name = "FromPrev"
+		}
+	}
+	ix := &Index{Items: IndexCrates(root, prev).Items}
+	ix.Finish()
+	if ix.Lookup("kernel::task::FromPrev") == nil {
+		t.Error("task.rs was parsed again despite a matching hash")
+	}
+	// A stale hash forces a parse.
+	task.Hash = "stale"
+	ix = &Index{Items: IndexCrates(root, prev).Items}
+	ix.Finish()
+	if ix.Lookup("kernel::task::Task") == nil || ix.Lookup("kernel::task::FromPrev") != nil {
+		t.Error("task.rs with a stale hash was not parsed again")
 	}
 }
