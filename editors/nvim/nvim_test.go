@@ -13,6 +13,7 @@ package nvimtest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -67,9 +68,9 @@ func missing(t *testing.T, what string) {
 
 // expectations are computed from the kernel files, independently of krls.
 type expectations struct {
-	keys         []string // module! keys after `license` in EXPECTED_KEYS
-	defFile      string   // file under the tree defining `pub type KVec`
-	kconfigLine  int      // line of `config SAMPLE_RUST_MINIMAL` in samples/rust/Kconfig
+	keys        []string // module! keys after `license` in EXPECTED_KEYS
+	defFile     string   // file under the tree defining `pub type KVec`
+	kconfigLine int      // line of `config SAMPLE_RUST_MINIMAL` in samples/rust/Kconfig
 }
 
 func expect(t *testing.T, tree string) expectations {
@@ -168,7 +169,10 @@ func TestPlugin(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(kbuild, "Kbuild"), []byte("obj-m := hello.o\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(c.nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
+			// A hung Neovim is killed rather than blocking the suite (a bound, not a timing).
+			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, c.nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
 				"-c", "luafile "+filepath.Join(plugin, "test", "plugin_test.lua"))
 			cmd.Env = append(os.Environ(),
 				"PLUGIN_DIR="+plugin, "KRLS_BIN="+bin, "KRLS_TREE="+tree, "KBUILD_DIR="+kbuild,
@@ -180,19 +184,7 @@ func TestPlugin(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			start := time.Now()
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			var werr error
-			select {
-			case werr = <-done:
-			case <-time.After(4 * time.Minute):
-				_ = cmd.Process.Kill()
-				werr = fmt.Errorf("killed after 4 minutes")
-				<-done
-			}
+			werr := cmd.Run()
 			t.Logf("%s in %v:\n%s", c.name, time.Since(start).Round(time.Millisecond), stdout.String())
 			if werr != nil || !strings.Contains(stdout.String(), "PASS") {
 				t.Fatalf("nvim: %v\nstderr: %s", werr, stderr.String())

@@ -19,6 +19,24 @@ import {
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+// The prefixes of the skeletons in snippets/*.json (the same files the server embeds).
+const skeletonPrefixes = new Set<string>();
+
+function loadSkeletonPrefixes(context: vscode.ExtensionContext): void {
+  for (const lang of ['rust', 'kconfig', 'makefile']) {
+    try {
+      const file = context.asAbsolutePath(path.join('snippets', `${lang}.json`));
+      const all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { prefix: string | string[] }>;
+      for (const s of Object.values(all)) {
+        for (const p of Array.isArray(s.prefix) ? s.prefix : [s.prefix]) {
+          skeletonPrefixes.add(p);
+        }
+      }
+    } catch (e) {
+      output.appendLine(`snippets/${lang}.json: ${e}`);
+    }
+  }
+}
 
 // The options the server takes in initializationOptions and under "krls" in
 // workspace/didChangeConfiguration.
@@ -110,6 +128,18 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: settings(),
     outputChannel: output,
     middleware: {
+      // The skeletons reach VS Code twice: from the snippets/*.json this extension contributes and
+      // as the server's snippet completion items (what other editors use). Keep one of each.
+      provideCompletionItem: async (document, position, context, token, next) => {
+        const result = await next(document, position, context, token);
+        if (!result || skeletonPrefixes.size === 0) {
+          return result;
+        }
+        const keep = (item: vscode.CompletionItem) =>
+          !(item.kind === vscode.CompletionItemKind.Snippet &&
+            skeletonPrefixes.has(typeof item.label === 'string' ? item.label : item.label.label));
+        return Array.isArray(result) ? result.filter(keep) : new vscode.CompletionList(result.items.filter(keep), result.isIncomplete);
+      },
       workspace: {
         // A server that asks workspace/configuration for "krls" gets the same shape as
         // initializationOptions, not VS Code's nested settings tree.
@@ -157,7 +187,7 @@ async function openLocations(what: string, result: unknown): Promise<void> {
   const raw = (Array.isArray(result) ? result : result ? [result] : []) as LspLocation[];
   const locations = raw.map((l) => client!.protocol2CodeConverter.asLocation(l));
   if (locations.length === 0) {
-    void vscode.window.showInformationMessage(`krls: no ${what} found for this file.`);
+    void vscode.window.showInformationMessage(`krls: no ${what} found.`);
     return;
   }
   let target = locations[0];
@@ -187,6 +217,48 @@ function activeUri(): string | undefined {
   return doc.uri.toString();
 }
 
+// The CONFIG_ symbol to open: the one under the cursor (CONFIG_X in any file, X in a Kconfig
+// file), else the one of the Makefile line that builds the current file (obj-$(CONFIG_X) += x.o),
+// else what the user types.
+async function kconfigSymbol(editor: vscode.TextEditor): Promise<string | undefined> {
+  const doc = editor.document;
+  const range = doc.getWordRangeAtPosition(editor.selection.active, /[A-Za-z0-9_]+/);
+  const word = range ? doc.getText(range) : '';
+  const m = /^CONFIG_(\w+)$/.exec(word);
+  if (m) {
+    return m[1];
+  }
+  if (doc.languageId === 'kconfig' && /^[A-Z][A-Z0-9_]+$/.test(word)) {
+    return word;
+  }
+  const result = await serverCommand('krls.openMakefileLine', [doc.uri.toString()]);
+  const first = (Array.isArray(result) ? result[0] : result) as LspLocation | undefined;
+  if (first && first.uri) {
+    const mk = await vscode.workspace.openTextDocument(vscode.Uri.parse(first.uri));
+    const line = mk.lineAt(first.range.start.line).text;
+    const sym = /CONFIG_(\w+)/.exec(line);
+    if (sym) {
+      return sym[1];
+    }
+  }
+  return vscode.window.showInputBox({
+    prompt: 'krls: no Makefile line names an option for this file. Kconfig symbol to open:',
+    placeHolder: 'SAMPLE_RUST_MINIMAL',
+  });
+}
+
+async function openKconfig(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client) {
+    void vscode.window.showWarningMessage('krls: open a file of the module first.');
+    return;
+  }
+  const sym = await kconfigSymbol(editor);
+  if (sym) {
+    await openLocations(`Kconfig entry for ${sym}`, await serverCommand('krls.openKconfigEntry', [sym.replace(/^CONFIG_/, '')]));
+  }
+}
+
 function describe(result: unknown): string {
   if (typeof result === 'string') {
     return result;
@@ -196,6 +268,7 @@ function describe(result: unknown): string {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('krls');
+  loadSkeletonPrefixes(context);
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('krls.restart', () => restart(context)),
@@ -213,12 +286,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showInformationMessage('krls index: ' + describe(r).split('\n').slice(0, 6).join(' '));
       }
     }),
-    vscode.commands.registerCommand('krls.openKconfig', async () => {
-      const uri = activeUri();
-      if (uri) {
-        await openLocations('Kconfig entry', await serverCommand('krls.openKconfigEntry', [uri]));
-      }
-    }),
+    vscode.commands.registerCommand('krls.openKconfig', () => openKconfig()),
     vscode.commands.registerCommand('krls.openMakefile', async () => {
       const uri = activeUri();
       if (uri) {

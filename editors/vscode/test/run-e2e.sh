@@ -87,7 +87,8 @@ trap 'kill $CS_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 log "code-server up"
 status=0
-NODE_PATH=$CACHE/tools/node_modules node "$here/e2e.js" "http://127.0.0.1:$PORT" "$WS" "$RUN/shots" || status=$?
+NODE_PATH=$CACHE/tools/node_modules node "$here/e2e.js" "http://127.0.0.1:$PORT" "$WS" "$RUN/shots" \
+	2>&1 | tee "$RUN/e2e.log" || status=$?
 log "e2e done (exit $status)"
 if [ $status -ne 0 ]; then
 	echo "--- extension host log:"
