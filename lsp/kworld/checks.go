@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kworld
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"krls.dev/krls/kconfig"
+	"krls.dev/krls/kconfig/kbuild"
+	"krls.dev/krls/lsp/check"
+)
+
+func init() {
+	for _, c := range checks {
+		check.Register(c)
+	}
+}
+
+const (
+	kbuildDoc  = "Documentation/kbuild/makefiles.rst"
+	kconfigDoc = "Documentation/kbuild/kconfig-language.rst"
+)
+
+var checks = []*check.Check{
+	{
+		ID: "kconfig-syntax", Name: "Kconfig syntax error", Severity: check.Error, Langs: []string{LangKconfig},
+		Summary: "A line scripts/kconfig/parser.y rejects.",
+		Why:     "conf stops at the first syntax error of any Kconfig file, so no configuration (and no build) is possible until it is fixed. krls reports every error of the file, each at its line.",
+		Source:  kconfigDoc + ", scripts/kconfig/parser.y",
+		Example: "config FOO\n\ttristate \"Foo\"\n\tdepends RUST\n", FixExample: "config FOO\n\ttristate \"Foo\"\n\tdepends on RUST\n",
+		Run: runSyntax,
+	},
+	{
+		ID: "config-unknown", Name: "Unknown CONFIG option", Severity: check.Warning, Langs: []string{LangRust, LangMakefile},
+		Summary: "A CONFIG_ name no Kconfig file of the tree defines, of any architecture.",
+		Why:     "An option no Kconfig file defines is never set: a `#[cfg(CONFIG_X)]` item is silently compiled out and an `obj-$(CONFIG_X)` line builds nothing. It is usually a typo or an option that was renamed or removed. Names defined only by another architecture's Kconfig are known and not reported.",
+		Source:  kconfigDoc,
+		Example: "#[cfg(CONFIG_RUST_DEBUG_ASSERTONS)]\nfn check() {}", FixExample: "#[cfg(CONFIG_RUST_DEBUG_ASSERTIONS)]\nfn check() {}",
+		Run: runUnknown,
+	},
+	{
+		ID: "module-not-built", Name: "Rust module no Makefile builds", Severity: check.Warning, Langs: []string{LangRust},
+		Summary: "A file declaring a module that no line of its folder's Kbuild file or Makefile builds.",
+		Why:     "Kbuild builds only the objects the folder's Makefile names (`obj-$(CONFIG_X) += foo.o`, directly or through a composite `bar-y := foo.o`). Without such a line the module is never compiled, and rust-analyzer does not say so. The fix adds the Makefile line and a Kconfig entry in the style of the folder.",
+		Source:  kbuildDoc,
+		Example: "// samples/rust/rust_new.rs, no line in samples/rust/Makefile\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}", FixExample: "# samples/rust/Makefile\nobj-$(CONFIG_SAMPLE_RUST_NEW)\t\t+= rust_new.o",
+		Run: runNotBuilt,
+	},
+	{
+		ID: "object-no-source", Name: "Makefile object without a source", Severity: check.Error, Langs: []string{LangMakefile},
+		Summary: "An object whose source (foo.c, foo.rs, foo.S), composite (foo-y, foo-objs) or folder does not exist.",
+		Why:     "Kbuild fails with \"No rule to make target\" when the option is on. Reported only where krls can be sure: when the folder holds C or assembly sources (a complete tree), or when it holds Rust sources only and this is the one object of the Makefile without a source (a subset of the tree, such as a Rust-only checkout, lacks the C files of the other objects; then nothing is reported).",
+		Source:  kbuildDoc,
+		Example: "obj-$(CONFIG_SAMPLE_RUST_MINIMAL) += rust_minmal.o", FixExample: "obj-$(CONFIG_SAMPLE_RUST_MINIMAL) += rust_minimal.o",
+		Run: runNoSource,
+	},
+	{
+		ID: "kconfig-rust-dep", Name: "Option builds Rust code without depending on RUST", Severity: check.Warning, Langs: []string{LangKconfig},
+		Summary: "A config entry that builds a .rs file while neither it nor the other gates of that object depend on RUST.",
+		Why:     "With RUST off the option can still be enabled, and the build then fails compiling the Rust object. The dependency may come from the entry's `depends on`, an enclosing `if`/`menu`, a `menuconfig` it sits under, or another gate of the object (an `ifdef CONFIG_X_RUST` around the Makefile line).",
+		Source:  "Documentation/rust/quick-start.rst, " + kconfigDoc,
+		Example: "config SAMPLE_RUST_FOO\n\ttristate \"Foo\"\n", FixExample: "config SAMPLE_RUST_FOO\n\ttristate \"Foo\"\n\tdepends on RUST\n",
+		Run: runRustDep,
+	},
+	{
+		ID: "kconfig-module-name", Name: "Help names another module", Severity: check.Warning, Langs: []string{LangKconfig},
+		Summary: "The help says \"the module will be called X\" while the Makefile line of the option builds another object.",
+		Why:     "The module name is the object's name on the `obj-$(CONFIG_X)` line (a composite's name when it is one). A help text naming another one sends users to `modprobe` a module that does not exist.",
+		Source:  kbuildDoc,
+		Example: "\t  the module will be called rust_minimal_sample.", FixExample: "\t  the module will be called rust_minimal.",
+		Run: runModuleName,
+	},
+	{
+		ID: "module-name-mismatch", Name: "module! name differs from the object", Severity: check.Info, Langs: []string{LangRust},
+		Summary: "The `name` of the module macro is not the module Kbuild builds (the object's or composite's name).",
+		Why:     "`modprobe`, `lsmod` and KBUILD_MODNAME use the name Kbuild derives from the Makefile, while the macro's `name` prefixes the module's parameters and `.modinfo` when built in. Different names confuse users and break `name.param=` on the kernel command line.",
+		Source:  kbuildDoc + ", rust/macros/module.rs",
+		Example: "// obj-$(CONFIG_X) += qt2025.o\nmodule_phy_driver! {\n    name: \"qt2025_phy\",\n}", FixExample: "module_phy_driver! {\n    name: \"qt2025\",\n}",
+		Run: runNameMismatch,
+	},
+}
+
+func worldOf(ctx *check.Context) *World {
+	w, _ := ctx.Kconfig.(*World)
+	return w
+}
+
+func rangeOf(ls []int, n int, r kconfig.Range) check.Range {
+	s := offsetOf(ls, r.Start, n)
+	e := offsetOf(ls, r.End, n)
+	if e < s {
+		e = s
+	}
+	return check.Range{Start: s, End: e}
+}
+
+func runSyntax(ctx *check.Context) []check.Finding {
+	_, errs := kconfig.ParseFile(ctx.Path, ctx.Text)
+	ls := lineStarts(ctx.Text)
+	var out []check.Finding
+	for _, e := range errs {
+		f := check.Finding{Range: rangeOf(ls, len(ctx.Text), e.Range), Message: e.Msg}
+		if e.Warning {
+			f.Severity = check.Warning
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func runUnknown(ctx *check.Context) []check.Finding {
+	w := worldOf(ctx)
+	if w == nil {
+		return nil
+	}
+	uses := MakefileUses(ctx.Text)
+	if ctx.Lang == LangRust {
+		uses = RustUses(ctx.Text)
+	}
+	var out []check.Finding
+	for _, u := range uses {
+		if w.Known(u.Name) {
+			continue
+		}
+		out = append(out, check.Finding{Range: check.Range{Start: u.Start, End: u.End},
+			Message: fmt.Sprintf("CONFIG_%s is defined in no Kconfig file of this tree", u.Name)})
+	}
+	return out
+}
+
+// moduleMacro finds a module declaration at the start of a line: module!, module_*_driver!.
+var moduleMacro = regexp.MustCompile(`(?m)^[ \t]*(?:kernel::)?(module|module_[a-z0-9_]+_driver)!\s*\{`)
+
+// moduleNameKey finds the name key of a module macro with its string (byte strings on 6.1).
+var moduleNameKey = regexp.MustCompile(`(?m)^\s*name:\s*b?"([^"\\]*)"`)
+
+// rustModule returns the range of the module macro name and the name value's range (Start ==
+// End when absent); ok is false when the file declares no module.
+func rustModule(text []byte) (macro check.Range, name string, nameR check.Range, ok bool) {
+	m := moduleMacro.FindSubmatchIndex(text)
+	if m == nil {
+		return
+	}
+	macro = check.Range{Start: m[2], End: m[3]}
+	end := closeBrace(text, m[1])
+	if n := moduleNameKey.FindSubmatchIndex(text[m[1]:end]); n != nil {
+		name = string(text[m[1]+n[2] : m[1]+n[3]])
+		nameR = check.Range{Start: m[1] + n[2], End: m[1] + n[3]}
+	}
+	return macro, name, nameR, true
+}
+
+func closeBrace(text []byte, from int) int {
+	depth := 1
+	for i := from; i < len(text); i++ {
+		switch text[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(text)
+}
+
+// inScope reports whether a Rust file is a module source the Kbuild checks apply to: inside
+// the tree, outside rust/ (the kernel crate and its macros are built by rust/Makefile rules,
+// not obj- lines).
+func inScope(w *World, path string) (string, bool) {
+	rel := w.Rel(path)
+	if rel == "" || strings.HasPrefix(rel, "rust/") || strings.HasPrefix(rel, "scripts/") || strings.HasPrefix(rel, "Documentation/") || strings.HasPrefix(rel, "tools/") {
+		return rel, false
+	}
+	return rel, true
+}
+
+func runNotBuilt(ctx *check.Context) []check.Finding {
+	w := worldOf(ctx)
+	if w == nil {
+		return nil
+	}
+	if _, ok := inScope(w, ctx.Path); !ok {
+		return nil
+	}
+	macro, _, _, ok := rustModule(ctx.Text)
+	if !ok {
+		return nil
+	}
+	dir := filepath.Dir(ctx.Path)
+	if mk, _ := w.Makefile(dir); mk == nil {
+		return nil // no Kbuild file: not a folder Kbuild descends into
+	}
+	if w.Object(ctx.Path) != nil {
+		return nil
+	}
+	base := filepath.Base(ctx.Path)
+	obj := strings.TrimSuffix(base, ".rs") + ".o"
+	f := check.Finding{Range: macro,
+		Message: fmt.Sprintf("no line of %s builds %s: the module is never compiled", w.Rel(filepath.Join(dir, "Makefile")), obj)}
+	if fix := w.addModuleFix(ctx.Path); fix != nil {
+		f.Fixes = []check.Fix{*fix}
+	}
+	return []check.Finding{f}
+}
+
+// objectWord is an object named by an obj-/lib-/composite line.
+type objectWord struct {
+	word   kbuild.Word
+	assign *kbuild.Assign
+}
+
+func objectWords(mk *kbuild.Makefile) []objectWord {
+	var out []objectWord
+	for _, a := range mk.Assigns {
+		if a.Kind != kbuild.VarObj && a.Kind != kbuild.VarComposite && a.Kind != kbuild.VarLib {
+			continue
+		}
+		for _, wd := range a.Words {
+			if strings.HasSuffix(wd.Text, ".o") && !strings.ContainsAny(wd.Text, "$%()") {
+				out = append(out, objectWord{wd, a})
+			}
+		}
+	}
+	return out
+}
+
+// hasSource reports whether an object of dir has something to build it from.
+func hasSource(dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
+	stem := strings.TrimSuffix(obj, ".o")
+	for _, ext := range []string{".c", ".rs", ".S", ".s"} {
+		if st, err := os.Stat(filepath.Join(dir, stem+ext)); err == nil && !st.IsDir() {
+			return true
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, stem)); err == nil && st.IsDir() {
+		return true
+	}
+	name := filepath.Base(stem)
+	for _, a := range mk.Assigns {
+		if a.Kind == kbuild.VarComposite && a.Base == stem {
+			return true
+		}
+	}
+	// A generated source: a rule writes $(obj)/foo.c, or the Makefile names foo.c/foo.S.
+	s := string(text)
+	return strings.Contains(s, "$(obj)/"+name+".") || strings.Contains(s, name+".c") ||
+		strings.Contains(s, name+".S") || strings.Contains(s, name+".rs") || strings.Contains(s, name+".o:")
+}
+
+func runNoSource(ctx *check.Context) []check.Finding {
+	dir := filepath.Dir(ctx.Path)
+	mk, _ := kbuild.Parse(ctx.Path, ctx.Text)
+	if mk == nil {
+		return nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var hasC, hasRust bool
+	for _, e := range ents {
+		switch filepath.Ext(e.Name()) {
+		case ".c", ".S":
+			hasC = true
+		case ".rs":
+			hasRust = true
+		}
+	}
+	ls := lineStarts(ctx.Text)
+	var missing []check.Finding
+	for _, ow := range objectWords(mk) {
+		if hasSource(dir, mk, ctx.Text, ow.word.Text) {
+			continue
+		}
+		missing = append(missing, check.Finding{Range: rangeOf(ls, len(ctx.Text), ow.word.Range),
+			Message: fmt.Sprintf("%s has no source: no %s.c, %s.rs, %s.S, composite or folder", ow.word.Text,
+				strings.TrimSuffix(ow.word.Text, ".o"), strings.TrimSuffix(ow.word.Text, ".o"), strings.TrimSuffix(ow.word.Text, ".o"))})
+	}
+	switch {
+	case hasC:
+		return missing
+	case hasRust && len(missing) == 1:
+		return missing
+	}
+	return nil
+}
+
+// configEntries returns the config/menuconfig nodes of a parsed Kconfig text.
+func configEntries(f *kconfig.File) []*kconfig.Node {
+	var out []*kconfig.Node
+	f.Walk(func(n *kconfig.Node) bool {
+		if n.Kind == kconfig.KindConfig || n.Kind == kconfig.KindMenuconfig {
+			out = append(out, n)
+		}
+		return true
+	})
+	return out
+}
+
+// rustObject is a Rust source of a folder that a Makefile builds, with the symbols gating it.
+type rustObject struct {
+	src    string
+	module string
+	gates  []string
+}
+
+// rustObjects returns the built .rs files of dir.
+func (w *World) rustObjects(dir string) []rustObject {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var objs []rustObject
+	for _, e := range ents {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".rs" {
+			continue
+		}
+		o := w.Object(filepath.Join(dir, e.Name()))
+		if o == nil || o.Hostprog {
+			continue
+		}
+		var gs []string
+		for _, g := range append(append([]kbuild.Gate{}, o.Gates...), o.DirGates...) {
+			if !g.Negated {
+				gs = append(gs, g.Symbol)
+			}
+		}
+		objs = append(objs, rustObject{e.Name(), strings.TrimSuffix(o.Module, ".o"), gs})
+	}
+	return objs
+}
+
+func (o rustObject) gatedBy(name string) bool {
+	for _, g := range o.gates {
+		if g == name {
+			return true
+		}
+	}
+	return false
+}
+
+func runRustDep(ctx *check.Context) []check.Finding {
+	w := worldOf(ctx)
+	if w == nil {
+		return nil
+	}
+	objs := w.rustObjects(filepath.Dir(ctx.Path))
+	if len(objs) == 0 {
+		return nil
+	}
+	f, _ := kconfig.ParseFile(ctx.Path, ctx.Text)
+	ls := lineStarts(ctx.Text)
+	needs := func(s string) bool {
+		if s == "RUST" {
+			return true
+		}
+		_, ok := w.Tree.DependsOn(s, "RUST")
+		return ok
+	}
+	var out []check.Finding
+	for _, n := range configEntries(f) {
+		for _, o := range objs {
+			if !o.gatedBy(n.Name) {
+				continue
+			}
+			ok := false
+			for _, g := range o.gates {
+				ok = ok || needs(g)
+			}
+			if !ok {
+				out = append(out, check.Finding{Range: rangeOf(ls, len(ctx.Text), n.NameRange),
+					Message: fmt.Sprintf("%s builds %s but does not depend on RUST", n.Name, o.src)})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// runModuleName compares the module a help text names with the modules of the Rust objects the
+// entry's symbol gates. C objects are left out: krls is for Rust modules, and a real tree has
+// some thirty stale C help texts (input-core called "input", ti_cpsw called "cpsw"…) that are
+// not the Rust author's business.
+func runModuleName(ctx *check.Context) []check.Finding {
+	w := worldOf(ctx)
+	if w == nil {
+		return nil
+	}
+	objs := w.rustObjects(filepath.Dir(ctx.Path))
+	if len(objs) == 0 {
+		return nil
+	}
+	f, _ := kconfig.ParseFile(ctx.Path, ctx.Text)
+	ls := lineStarts(ctx.Text)
+	var out []check.Finding
+	for _, n := range configEntries(f) {
+		if n.Help == nil {
+			continue
+		}
+		called, r, ok := kconfig.ModuleName(n.Help)
+		if !ok {
+			continue
+		}
+		var names []string
+		for _, o := range objs {
+			if o.gatedBy(n.Name) && o.module != "" {
+				names = append(names, o.module)
+			}
+		}
+		match := len(names) == 0
+		for _, m := range names {
+			match = match || strings.ReplaceAll(m, "-", "_") == strings.ReplaceAll(called, "-", "_")
+		}
+		if !match {
+			out = append(out, check.Finding{Range: rangeOf(ls, len(ctx.Text), r),
+				Message: fmt.Sprintf("Kbuild builds %s for %s, not %s", strings.Join(uniqStrings(names), ", "), n.Name, called)})
+		}
+	}
+	return out
+}
+
+func mkPath(dir string, mk *kbuild.Makefile) string {
+	if filepath.IsAbs(mk.Path) {
+		return mk.Path
+	}
+	return filepath.Join(dir, filepath.Base(mk.Path))
+}
+
+func runNameMismatch(ctx *check.Context) []check.Finding {
+	w := worldOf(ctx)
+	if w == nil {
+		return nil
+	}
+	if _, ok := inScope(w, ctx.Path); !ok {
+		return nil
+	}
+	_, name, r, ok := rustModule(ctx.Text)
+	if !ok || name == "" {
+		return nil
+	}
+	o := w.Object(ctx.Path)
+	if o == nil || o.Module == "" || o.Hostprog {
+		return nil
+	}
+	mod := strings.TrimSuffix(o.Module, ".o")
+	if strings.ReplaceAll(mod, "-", "_") == strings.ReplaceAll(name, "-", "_") {
+		return nil
+	}
+	return []check.Finding{{Range: r, Message: fmt.Sprintf("Kbuild builds this file into module %s (%s), but module! names it %s", mod, filepath.Base(mkPath(filepath.Dir(ctx.Path), &kbuild.Makefile{Path: o.Makefile})), name)}}
+}

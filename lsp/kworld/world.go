@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+// Package kworld is the workspace model of the Kconfig and Kbuild side of a kernel tree: the
+// Kconfig symbol table of every Kconfig file (the x86 source chain preferred, other
+// architectures kept off-chain), the Makefiles and Kbuild files that link each source file to
+// its object, module and CONFIG symbols, and the build's .config. On it sit the editor
+// features for Rust, Kconfig and Makefile files (hover, definition, references, completion,
+// document links) as plain Go functions, and the checks it registers into lsp/check.
+//
+// A *World is immutable once loaded except for caches filled on first use under a lock (the
+// parsed Makefiles, the reference index), so one World is shared by every request goroutine.
+//
+// # The check hook
+//
+// check.Context.Kconfig holds a *kworld.World when the caller loaded one (the server after the
+// index, `krls lint` once per run). Checks get it with
+//
+//	w, _ := ctx.Kconfig.(*kworld.World)
+//
+// and find nothing when it is nil, except kconfig-syntax, which needs only the text.
+//
+// Positions follow package kconfig: 1-based lines, 0-based byte columns; feature results use
+// byte offsets into the text, as the other feature packages.
+package kworld
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"krls.dev/krls/kconfig"
+	"krls.dev/krls/kconfig/kbuild"
+)
+
+// World is the Kconfig/Kbuild model of one kernel tree.
+type World struct {
+	Root  string // the kernel source tree
+	Build string // the O= build tree, "" when in-tree
+	Tree  *kconfig.Tree
+	// Config is the build's .config (the build tree's, else the source tree's); nil when there
+	// is none.
+	Config     *kconfig.DotConfig
+	ConfigPath string
+
+	mu        sync.Mutex
+	makefiles map[string]*makefile // by folder, relative to Root
+
+	refsOnce sync.Once
+	refs     map[string][]Ref // symbol (without CONFIG_) -> uses in .rs files and Makefiles
+}
+
+type makefile struct {
+	mk   *kbuild.Makefile // nil when the folder has none
+	path string           // absolute
+}
+
+// Load reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
+// architecture are known) and the .config of buildDir (or of root when buildDir is "" or has
+// none). Makefiles are read on demand.
+func Load(root, buildDir string) (*World, error) {
+	root = filepath.Clean(root)
+	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true})
+	if err != nil {
+		return nil, err
+	}
+	w := &World{Root: root, Build: buildDir, Tree: t, makefiles: map[string]*makefile{}}
+	for _, dir := range []string{buildDir, root} {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, ".config")
+		if c, err := kconfig.ReadDotConfig(p); err == nil {
+			w.Config, w.ConfigPath = c, p
+			break
+		}
+	}
+	return w, nil
+}
+
+// Rel returns path relative to the root, slash-separated, or "" when it lies outside.
+func (w *World) Rel(path string) string {
+	if !filepath.IsAbs(path) {
+		return filepath.ToSlash(path)
+	}
+	r, err := filepath.Rel(w.Root, path)
+	if err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return ""
+	}
+	return filepath.ToSlash(r)
+}
+
+// Abs returns the absolute path of a root-relative path.
+func (w *World) Abs(rel string) string { return filepath.Join(w.Root, filepath.FromSlash(rel)) }
+
+// Known reports whether a symbol (without CONFIG_) is defined by some Kconfig file of the tree,
+// of any architecture.
+func (w *World) Known(name string) bool {
+	s := w.Tree.Lookup(name)
+	return s != nil && len(s.Defs) > 0
+}
+
+// Makefile returns the parsed Kbuild file or Makefile of dir (absolute), nil when it has none.
+func (w *World) Makefile(dir string) (*kbuild.Makefile, string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if m, ok := w.makefiles[dir]; ok {
+		return m.mk, m.path
+	}
+	m := &makefile{}
+	if mk, _, err := kbuild.ReadMakefile(dir); err == nil && mk != nil {
+		m.mk = mk
+		m.path = mk.Path
+		if !filepath.IsAbs(m.path) {
+			m.path = filepath.Join(dir, filepath.Base(m.path))
+		}
+	}
+	w.makefiles[dir] = m
+	return m.mk, m.path
+}
+
+// Object returns how the source file path (absolute) is built, nil when no Makefile builds it.
+func (w *World) Object(path string) *kbuild.Object {
+	o, err := kbuild.ObjectFor(filepath.Dir(path), filepath.Base(path))
+	if err != nil {
+		return nil
+	}
+	return o
+}
+
+// Entries returns the Kconfig entries (config X) that gate the object of a source file.
+func (w *World) Entries(path string) []*kconfig.Def {
+	o := w.Object(path)
+	if o == nil {
+		return nil
+	}
+	return kbuild.ConfigEntries(w.Tree, w.Rel(filepath.Dir(path)), o)
+}
+
+// Ref is a use of a CONFIG symbol in a Rust cfg or a Makefile.
+type Ref struct {
+	Path  string // absolute
+	Line  int    // 1-based
+	Col   int    // 0-based byte column of CONFIG_
+	End   int    // byte column after the name
+	Start int    // byte offset in the file
+}
+
+// Refs returns the uses of name (without CONFIG_) in the .rs files and Makefiles of the tree.
+// The index is built on first use by one walk of the tree.
+func (w *World) Refs(name string) []Ref {
+	w.refsOnce.Do(w.buildRefs)
+	return w.refs[name]
+}
+
+// buildRefs walks the tree once for .rs files and Makefiles holding CONFIG_.
+func (w *World) buildRefs() {
+	type job struct {
+		path string
+		rust bool
+	}
+	var jobs []job
+	_ = filepath.WalkDir(w.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable folders are skipped
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != w.Root && (strings.HasPrefix(name, ".") || name == "Documentation") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		switch {
+		case strings.HasSuffix(name, ".rs"):
+			if strings.HasSuffix(name, "_generated.rs") {
+				return nil
+			}
+			jobs = append(jobs, job{p, true})
+		case isMakefileName(name):
+			jobs = append(jobs, job{p, false})
+		}
+		return nil
+	})
+	out := make([][]struct {
+		name string
+		ref  Ref
+	}, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			b, err := readSmall(j.path)
+			if err != nil || !bytes.Contains(b, []byte("CONFIG_")) {
+				return
+			}
+			var uses []Use
+			if j.rust {
+				uses = RustUses(b)
+			} else {
+				uses = MakefileUses(b)
+			}
+			ls := lineStarts(b)
+			for _, u := range uses {
+				line, col := posOf(ls, u.Start)
+				_, end := posOf(ls, u.End)
+				out[i] = append(out[i], struct {
+					name string
+					ref  Ref
+				}{u.Name, Ref{Path: j.path, Line: line, Col: col, End: end, Start: u.Start}})
+			}
+		}()
+	}
+	wg.Wait()
+	w.refs = map[string][]Ref{}
+	for _, rs := range out {
+		for _, r := range rs {
+			w.refs[r.name] = append(w.refs[r.name], r.ref)
+		}
+	}
+	for _, rs := range w.refs {
+		sort.Slice(rs, func(i, j int) bool {
+			if rs[i].Path != rs[j].Path {
+				return rs[i].Path < rs[j].Path
+			}
+			return rs[i].Start < rs[j].Start
+		})
+	}
+}
+
+// maxFile bounds what is read of one file: bigger ones are not sources anyone edits.
+const maxFile = 8 << 20
+
+func readSmall(p string) ([]byte, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxFile {
+		return nil, errors.New("not a regular file of reasonable size")
+	}
+	return os.ReadFile(p)
+}
+
+func isMakefileName(name string) bool {
+	return name == "Makefile" || name == "Kbuild" || strings.HasPrefix(name, "Makefile.") || strings.HasPrefix(name, "Kbuild.")
+}
+
+// Use is a CONFIG_X written in a file: the name without CONFIG_ and the byte range of
+// CONFIG_X.
+type Use struct {
+	Name       string
+	Start, End int
+}
+
+var configWord = regexp.MustCompile(`\bCONFIG_([A-Za-z0-9_]+)`)
+
+// cfgOpen finds the openings of cfg predicates: #[cfg(, #![cfg(, #[cfg_attr(, cfg!(.
+var cfgOpen = regexp.MustCompile(`#!?\[\s*cfg(?:_attr)?\s*\(|\bcfg!\s*\(`)
+
+// RustUses returns the CONFIG_ names inside the cfg predicates of a Rust text (#[cfg(...)],
+// #[cfg_attr(...)], cfg!(...)), outside comments and strings.
+func RustUses(text []byte) []Use {
+	var out []Use
+	for _, m := range cfgOpen.FindAllIndex(text, -1) {
+		if inLineComment(text, m[0]) {
+			continue
+		}
+		end := closeParen(text, m[1])
+		for _, c := range configWord.FindAllSubmatchIndex(text[m[1]:end], -1) {
+			s, e := m[1]+c[0], m[1]+c[1]
+			if inQuotes(text[m[1]:s]) {
+				continue // cfg(feature = "CONFIG_X") is not an option
+			}
+			out = append(out, Use{Name: string(text[m[1]+c[2] : m[1]+c[3]]), Start: s, End: e})
+		}
+	}
+	return out
+}
+
+// inQuotes reports whether the end of s lies inside a string literal.
+func inQuotes(s []byte) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			i++
+			continue
+		}
+		if s[i] == '"' {
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
+// inLineComment reports whether off is preceded by // on its line.
+func inLineComment(text []byte, off int) bool {
+	ls := bytes.LastIndexByte(text[:off], '\n') + 1
+	return bytes.Contains(text[ls:off], []byte("//"))
+}
+
+// closeParen returns the offset of the parenthesis closing the one before from, or the end of
+// the text (bounded to 4 KiB: a cfg predicate is short).
+func closeParen(text []byte, from int) int {
+	depth := 1
+	limit := min(len(text), from+4096)
+	for i := from; i < limit; i++ {
+		switch text[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return limit
+}
+
+// MakefileUses returns the CONFIG_ names of a Makefile text outside comments. Variables the
+// top Makefile sets that look like options (CONFIG_SHELL) are left out.
+func MakefileUses(text []byte) []Use {
+	var out []Use
+	for ls := 0; ls < len(text); {
+		le := bytes.IndexByte(text[ls:], '\n')
+		if le < 0 {
+			le = len(text)
+		} else {
+			le += ls
+		}
+		line := text[ls:le]
+		if i := bytes.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		for _, c := range configWord.FindAllSubmatchIndex(line, -1) {
+			name := string(line[c[2]:c[3]])
+			if makeVars[name] {
+				continue
+			}
+			out = append(out, Use{Name: name, Start: ls + c[0], End: ls + c[1]})
+		}
+		ls = le + 1
+	}
+	return out
+}
+
+// makeVars are CONFIG_-named variables the top Makefile sets, not Kconfig options.
+var makeVars = map[string]bool{"SHELL": true}
+
+func lineStarts(b []byte) []int {
+	ls := []int{0}
+	for i, c := range b {
+		if c == '\n' {
+			ls = append(ls, i+1)
+		}
+	}
+	return ls
+}
+
+// posOf maps a byte offset to a 1-based line and byte column.
+func posOf(ls []int, off int) (int, int) {
+	i := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, off - ls[i]
+}
+
+// offsetOf maps a kconfig position to a byte offset of text, clamped to the text.
+func offsetOf(ls []int, p kconfig.Pos, n int) int {
+	if p.Line < 1 {
+		return 0
+	}
+	if p.Line > len(ls) {
+		return n
+	}
+	return min(ls[p.Line-1]+p.Col, n)
+}
