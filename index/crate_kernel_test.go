@@ -369,6 +369,20 @@ func TestCrateKernel612(t *testing.T) {
 		t.Errorf("problem on a pristine 6.12 tree: %+v", p)
 	}
 
+	// No #[path] in 6.12's kernel crate: each file's module follows from its path.
+	for _, f := range res.Files {
+		want := "macros"
+		if rest, ok := strings.CutPrefix(f.Path, "rust/kernel/"); ok {
+			rest = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(rest, ".rs"), "/mod"), "lib")
+			want = strings.TrimSuffix("kernel::"+strings.ReplaceAll(rest, "/", "::"), "::")
+		}
+		if f.Module != want {
+			t.Errorf("%s: module %q, want %q", f.Path, f.Module, want)
+		}
+	}
+	if len(res.Files) < 40 {
+		t.Errorf("only %d files indexed", len(res.Files))
+	}
 	// prelude.rs: `pub use crate::alloc::{flags::*, Box, KBox, ...}`; alloc.rs:
 	// `pub use self::kbox::KBox;`: one item, both paths.
 	a, b := ix.Lookup("kernel::prelude::KBox"), ix.Lookup("kernel::alloc::KBox")
