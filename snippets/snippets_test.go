@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"krls.dev/krls/index/kerneltest"
+	"krls.dev/krls/kconfig"
 )
 
 // The VS Code snippet format: exactly these keys (plus ours), prefix and body strings or arrays.
@@ -400,56 +402,34 @@ func TestParamsSkeleton(t *testing.T) {
 }
 
 var (
-	objRe     = regexp.MustCompile(`^obj-\$\(CONFIG_([A-Z0-9_]+)\)\s*\+=\s*([a-z0-9_]+)\.o$`)
-	kconfigRe = regexp.MustCompile(`^config ([A-Z0-9_]+)$`)
+	objRe = regexp.MustCompile(`^obj-\$\(CONFIG_([A-Z0-9_]+)\)\s*\+=\s*([a-z0-9_]+)\.o$`)
 )
 
-// checkKconfig is a small structural check of one Kconfig entry, following the kernel's lexer:
-// `config SYM`, attributes indented, `help` text indented deeper than the help keyword, ending at
-// the first line indented less.
-func checkKconfig(t *testing.T, text string) (sym, helpText string) {
+// entryShape is what matters of a config entry: kind, type, prompts, dependencies, help.
+type entryShape struct {
+	Kind, Type         string
+	Prompts, Depends   int
+	HasHelp            bool
+	HelpEndsWithUnsure bool
+}
+
+// parseEntry parses text with the project's Kconfig parser (krls.dev/krls/kconfig, modelled on
+// scripts/kconfig/lexer.l and parser.y) and returns the one config entry it holds.
+func parseEntry(t *testing.T, name, text string) (*kconfig.Node, entryShape) {
 	t.Helper()
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	m := kconfigRe.FindStringSubmatch(lines[0])
-	if m == nil {
-		t.Fatalf("first line %q is not `config SYM`", lines[0])
+	f, errs := kconfig.ParseFile(name, []byte(text))
+	for _, e := range errs {
+		t.Errorf("%s: %s (warning %v)", name, e.Msg, e.Warning)
 	}
-	sym = m[1]
-	types := 0
-	inHelp := false
-	for _, l := range lines[1:] {
-		if inHelp {
-			if l == "" || strings.HasPrefix(l, "\t  ") {
-				helpText += strings.TrimSpace(l) + "\n"
-				continue
-			}
-			t.Errorf("help text line %q not indented deeper than help", l)
-		}
-		if !strings.HasPrefix(l, "\t") {
-			t.Errorf("attribute line %q not indented", l)
-			continue
-		}
-		f := strings.Fields(l)
-		switch f[0] {
-		case "tristate", "bool":
-			types++
-			if len(f) < 2 || !strings.HasPrefix(f[1], `"`) || !strings.HasSuffix(l, `"`) {
-				t.Errorf("type line %q has no quoted prompt", l)
-			}
-		case "depends":
-			if len(f) < 3 || f[1] != "on" {
-				t.Errorf("bad depends line %q", l)
-			}
-		case "help":
-			inHelp = true
-		default:
-			t.Errorf("unknown attribute %q", f[0])
-		}
+	if f == nil || len(f.Nodes) != 1 {
+		t.Fatalf("%s: want one statement, got %v", name, f)
 	}
-	if types != 1 {
-		t.Errorf("%d type lines, want 1", types)
+	n := f.Nodes[0]
+	sh := entryShape{Kind: n.Kind.String(), Type: n.Type.String(), Prompts: len(n.Prompts), Depends: len(n.Depends), HasHelp: n.Help != nil}
+	if n.Help != nil {
+		sh.HelpEndsWithUnsure = strings.HasSuffix(strings.TrimSpace(n.Help.Text), "If unsure, say N.")
 	}
-	return sym, helpText
+	return n, sh
 }
 
 // The Kconfig entry, the Kbuild line and the Rust module agree on their defaults: CONFIG_X builds
@@ -464,7 +444,11 @@ func TestKconfigAndKbuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sym, help := checkKconfig(t, kcText)
+	entry, _ := parseEntry(t, "Kconfig", kcText)
+	sym, help := entry.Name, ""
+	if entry.Help != nil {
+		help = entry.Help.Text
+	}
 	var obj []string
 	for _, s := range mk {
 		line, err := Plain(s.Body)
@@ -496,25 +480,38 @@ func TestKconfigAndKbuild(t *testing.T) {
 	}
 }
 
-// The Kconfig skeleton uses the same attribute layout as the real samples/rust/Kconfig entries.
+// The Kconfig skeleton parses like the real samples/rust/Kconfig entry of SAMPLE_RUST_MINIMAL,
+// plus the `depends on RUST` that the sample gets from its enclosing `if SAMPLES_RUST`.
 func TestKconfigLikeCorpus(t *testing.T) {
 	tree := kerneltest.Tree(t, "6.12")
 	data, err := os.ReadFile(filepath.Join(tree, "samples/rust/Kconfig"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Cut the real file into its `config` entries and check each with the same checker, so the
-	// checker is known to accept real Kconfig.
-	blocks := regexp.MustCompile(`(?m)^config `).Split(string(data), -1)[1:]
-	if len(blocks) < 2 {
-		t.Fatalf("only %d config entries in samples/rust/Kconfig", len(blocks))
+	f, errs := kconfig.ParseFile("samples/rust/Kconfig", data)
+	if len(errs) > 0 {
+		t.Fatalf("the real file does not parse: %v", errs)
 	}
-	for _, b := range blocks {
-		b = "config " + b
-		if i := strings.Index(b, "\nendif"); i >= 0 {
-			b = b[:i]
+	var real *kconfig.Node
+	f.Walk(func(n *kconfig.Node) bool {
+		if n.Name == "SAMPLE_RUST_MINIMAL" {
+			real = n
 		}
-		checkKconfig(t, strings.TrimRight(b, "\n"))
+		return true
+	})
+	if real == nil {
+		t.Fatal("no SAMPLE_RUST_MINIMAL entry")
+	}
+	want := entryShape{Kind: real.Kind.String(), Type: real.Type.String(), Prompts: len(real.Prompts),
+		Depends: len(real.Depends) + 1, HasHelp: real.Help != nil,
+		HelpEndsWithUnsure: strings.HasSuffix(strings.TrimSpace(real.Help.Text), "If unsure, say N.")}
+	text, err := Plain(For("kconfig", Variant{})[0].Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got := parseEntry(t, "Kconfig", text)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("skeleton vs samples/rust/Kconfig (-want +got):\n%s", diff)
 	}
 }
 
