@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,7 +71,9 @@ func dbFillZero(v reflect.Value, n *int) {
 			dbFillZero(k, n)
 			v.SetMapIndex(k, reflect.New(v.Type().Elem()).Elem())
 		}
-		for _, k := range v.MapKeys() {
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		for _, k := range keys {
 			e := reflect.New(v.Type().Elem()).Elem()
 			e.Set(v.MapIndex(k))
 			dbFillZero(e, n)
@@ -276,17 +279,33 @@ func TestDBRoundTrip(t *testing.T) {
 func TestDBDeterministic(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	if err := Save(dbFixture(), a); err != nil {
+	// The same index twice (map order differs between the runs), and an equal one.
+	ix := dbFixture()
+	if err := Save(ix, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(dbFixture(), b); err != nil {
+	if err := Save(ix, b); err != nil {
 		t.Fatal(err)
+	}
+	c := filepath.Join(dir, "c")
+	if err := Save(dbFixture(), c); err != nil {
+		t.Fatal(err)
+	}
+	if dc, _ := os.ReadFile(c); !bytes.Equal(dc, dbMust(os.ReadFile(a))) {
+		t.Error("saves of two equal indexes differ")
 	}
 	da, _ := os.ReadFile(a)
 	db, _ := os.ReadFile(b)
 	if !bytes.Equal(da, db) {
 		t.Error("two saves of the same index differ")
 	}
+}
+
+func dbMust[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestDBStale(t *testing.T) {
