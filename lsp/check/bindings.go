@@ -61,7 +61,7 @@ func directBindings(withWrapper bool) func(*Context) []Finding {
 		}
 		var out []Finding
 		for _, b := range ctx.Rust.Bindings {
-			if ix.Binding(b.Name) == nil && ix.Helper(b.Name) == nil {
+			if !KnownBinding(ix, b.Name) {
 				continue // bindings-unknown
 			}
 			ws := ix.WrappersOf(b.Name)
@@ -257,7 +257,7 @@ func unknownBindings(ctx *Context) []Finding {
 	}
 	var out []Finding
 	for _, b := range ctx.Rust.Bindings {
-		if ix.Binding(b.Name) != nil || ix.Helper(b.Name) != nil {
+		if KnownBinding(ix, b.Name) {
 			continue
 		}
 		msg := fmt.Sprintf("bindings::%s is not in this tree's bindings nor its C helpers", b.Name)
@@ -267,6 +267,13 @@ func unknownBindings(ctx *Context) []Finding {
 		out = append(out, Finding{Range: rng(b.NameRange), Message: msg})
 	}
 	return out
+}
+
+// KnownBinding reports whether bindings::name exists: a bindgen item, a C helper, or (6.1)
+// a constant rust/bindings/lib.rs defines by hand from bindgen's BINDINGS_name
+// (`pub const GFP_KERNEL: gfp_t = BINDINGS_GFP_KERNEL;`).
+func KnownBinding(ix *index.Index, name string) bool {
+	return ix.Binding(name) != nil || ix.Helper(name) != nil || ix.Binding("BINDINGS_"+name) != nil
 }
 
 func nearestBinding(ix *index.Index, name string) string {

@@ -56,6 +56,12 @@ func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) ([]Locatio
 		if h := ix.Helper(b.Name); h != nil && h.Loc.File != "" {
 			out = append(out, loc(ix, h.Loc, false))
 		}
+		if len(out) == 0 {
+			// 6.1: rust/bindings/lib.rs defines some constants from BINDINGS_name.
+			if it := ix.Binding("BINDINGS_" + b.Name); it != nil && it.Loc.File != "" {
+				out = append(out, loc(ix, it.Loc, it.Generated))
+			}
+		}
 		return out, nil
 	}
 	p := f.PathAt(offset)

@@ -151,6 +151,13 @@ func Binding(ix *index.Index, name string) string {
 	}
 	it := ix.Binding(name)
 	h := ix.Helper(name)
+	via := ""
+	if it == nil && h == nil {
+		// 6.1: rust/bindings/lib.rs defines some constants by hand from BINDINGS_name.
+		if it = ix.Binding("BINDINGS_" + name); it != nil {
+			via = "BINDINGS_" + name
+		}
+	}
 	switch {
 	case h != nil && h.Sig != "":
 		fmt.Fprintf(&b, "```c\n%s\n```\n\n", h.Sig)
@@ -162,6 +169,9 @@ func Binding(ix *index.Index, name string) string {
 		fmt.Fprintf(&b, " · %s", it.Kind)
 	}
 	b.WriteString(" · C binding\n")
+	if via != "" {
+		fmt.Fprintf(&b, "\nDefined in rust/bindings/lib.rs from the generated `bindings::%s`.\n", via)
+	}
 	if it == nil && h == nil {
 		fmt.Fprintf(&b, "\nNot in this tree's bindings nor its C helpers: a `static inline` function or a macro needs a `rust_helper_%s` in rust/helpers/.\n", name)
 		return b.String()
