@@ -69,6 +69,7 @@ func missing(t *testing.T, what string) {
 // expectations are computed from the kernel files, independently of krls.
 type expectations struct {
 	keys        []string // module! keys after `license` in EXPECTED_KEYS
+	params      bool     // EXPECTED_KEYS has params
 	defFile     string   // file under the tree defining `pub type KVec`
 	kconfigLine int      // line of `config SAMPLE_RUST_MINIMAL` in samples/rust/Kconfig
 }
@@ -90,6 +91,7 @@ func expect(t *testing.T, tree string) expectations {
 			e.keys = append(e.keys, string(q[1]))
 		}
 		after = after || string(q[1]) == "license"
+		e.params = e.params || string(q[1]) == "params"
 	}
 	if len(e.keys) == 0 {
 		t.Fatal("no module! key after license")
@@ -178,6 +180,7 @@ func TestPlugin(t *testing.T) {
 				"PLUGIN_DIR="+plugin, "KRLS_BIN="+bin, "KRLS_TREE="+tree, "KBUILD_DIR="+kbuild,
 				"MODE="+c.mode, "EXPECT_KEYS="+strings.Join(e.keys, ","), "EXPECT_DEF_FILE="+e.defFile,
 				fmt.Sprintf("EXPECT_KCONFIG_LINE=%d", e.kconfigLine), "EXPECT_CHECK=bindings-direct",
+				fmt.Sprintf("EXPECT_PARAMS=%d", map[bool]int{false: 0, true: 1}[e.params]),
 				// Neovim's state and log, and krls's index cache, stay in the test's folder.
 				"HOME="+run, "XDG_CONFIG_HOME="+run+"/config", "XDG_DATA_HOME="+run+"/data",
 				"XDG_STATE_HOME="+run+"/state", "XDG_CACHE_HOME="+run+"/cache")

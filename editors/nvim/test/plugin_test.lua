@@ -57,6 +57,13 @@ local function pos_params(bufnr, line, col)
   }
 end
 
+-- Problems that do not stop the run: all are reported together at the end.
+local problems = {}
+local function problem(msg)
+  out("PROBLEM: " .. msg)
+  table.insert(problems, msg)
+end
+
 local ok, err = pcall(function()
   local plugin, tree, mode = env("PLUGIN_DIR"), env("KRLS_TREE"), env("MODE")
   out("nvim " .. tostring(vim.version().major) .. "." .. tostring(vim.version().minor) .. ", mode " .. mode)
@@ -175,6 +182,31 @@ local ok, err = pcall(function()
   end
   out("diagnostic: line " .. (diag.lnum + 1) .. " " .. diag.message)
 
+  -- Skeletons come through the server's completion, adapted to the tree: on a new last line,
+  -- "kmod" offers kmodule, and kmodule_params only where module! takes params.
+  local last = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_buf_set_lines(buf, last, last, false, { "kmod" })
+  comp = request(buf, "textDocument/completion", pos_params(buf, last + 1, 5))
+  local skel = {}
+  for _, it in ipairs(comp and (comp.items or comp) or {}) do
+    if it.insertTextFormat == 2 then
+      skel[it.label] = it
+    end
+  end
+  out("skeletons for kmod: " .. table.concat(vim.tbl_keys(skel), ","))
+  if not skel.kmodule then
+    problem("no kmodule snippet item in a Rust file")
+  else
+    if (skel.kmodule_params ~= nil) ~= (env("EXPECT_PARAMS") == "1") then
+      problem("kmodule_params offered = " .. tostring(skel.kmodule_params ~= nil) .. ", tree has params = " .. env("EXPECT_PARAMS"))
+    end
+    local body = skel.kmodule.insertText or (skel.kmodule.textEdit and skel.kmodule.textEdit.newText) or ""
+    if not body:find("module! {", 1, true) or not body:find('author: "', 1, true) then
+      problem("kmodule body: " .. body)
+    end
+  end
+  vim.api.nvim_buf_set_lines(buf, last, last + 1, false, {})
+
   -- Status, then :KrlsOpenMakefile / :KrlsOpenKconfig through the plugin's functions.
   local status
   krls.status(function(e, r) status = e or r or "nil" end)
@@ -190,19 +222,21 @@ local ok, err = pcall(function()
   local mkline = vim.api.nvim_get_current_line()
   out("makefile: " .. mk .. ": " .. mkline)
   if not mk:match("/samples/rust/Makefile$") or not mkline:find("rust_minimal.o", 1, true) then
-    return fail("open_makefile went to " .. mk .. ": " .. mkline)
+    problem("open_makefile went to " .. mk .. ": " .. mkline)
   end
   vim.api.nvim_set_current_buf(buf)
   done = false
   krls.open_kconfig(function() done = true end)
   vim.wait(10000, function() return done end, 20)
-  local kc_buf = vim.api.nvim_get_current_buf()
-  local kc_line = vim.api.nvim_win_get_cursor(0)[1]
-  out("kconfig: " .. vim.api.nvim_buf_get_name(kc_buf) .. ":" .. kc_line .. ": " .. vim.api.nvim_get_current_line())
-  if not vim.api.nvim_buf_get_name(kc_buf):match("/samples/rust/Kconfig$")
-    or kc_line ~= tonumber(env("EXPECT_KCONFIG_LINE")) then
-    return fail("open_kconfig went to the wrong place")
+  local kconfig_file = tree .. "/samples/rust/Kconfig"
+  if vim.api.nvim_buf_get_name(0) ~= kconfig_file then
+    problem("open_kconfig went to " .. vim.api.nvim_buf_get_name(0))
+    vim.cmd("edit " .. vim.fn.fnameescape(kconfig_file))
+  elseif vim.api.nvim_win_get_cursor(0)[1] ~= tonumber(env("EXPECT_KCONFIG_LINE")) then
+    problem("open_kconfig went to line " .. vim.api.nvim_win_get_cursor(0)[1] .. ", want " .. env("EXPECT_KCONFIG_LINE"))
   end
+  local kc_buf = vim.api.nvim_get_current_buf()
+  out("kconfig: " .. vim.api.nvim_buf_get_name(kc_buf) .. ":" .. vim.api.nvim_win_get_cursor(0)[1] .. ": " .. vim.api.nvim_get_current_line())
   if vim.bo[kc_buf].filetype ~= "kconfig" then
     return fail("Kconfig filetype " .. vim.bo[kc_buf].filetype)
   end
@@ -210,6 +244,22 @@ local ok, err = pcall(function()
     return fail("Kconfig buffer not attached to the tree's client")
   end
   out("Kconfig buffer attached to client " .. client.id)
+  -- The Kconfig skeleton through completion on a new last line.
+  local kl_last = vim.api.nvim_buf_line_count(kc_buf)
+  vim.api.nvim_buf_set_lines(kc_buf, kl_last, kl_last, false, { "conf" })
+  local kcomp = request(kc_buf, "textDocument/completion", pos_params(kc_buf, kl_last + 1, 5))
+  local kskel
+  for _, it in ipairs(kcomp and (kcomp.items or kcomp) or {}) do
+    if it.label == "config" and it.insertTextFormat == 2 then
+      kskel = it
+    end
+  end
+  if not kskel then
+    problem("no config snippet item in Kconfig")
+  else
+    out("Kconfig skeleton: " .. (kskel.insertText or kskel.textEdit.newText):gsub("\n.*", " ..."))
+  end
+  vim.api.nvim_buf_set_lines(kc_buf, kl_last, kl_last + 1, false, {})
 
   -- Kbuild is make, rooted at its own folder.
   vim.cmd("edit " .. vim.fn.fnameescape(env("KBUILD_DIR") .. "/Kbuild"))
@@ -227,6 +277,9 @@ local ok, err = pcall(function()
     vim.lsp.stop_client(c.id)
   end
   vim.wait(5000, function() return #get() == 0 end, 20)
+  if #problems > 0 then
+    return fail(#problems .. " problem(s): " .. table.concat(problems, "; "))
+  end
   out("PASS")
 end)
 if not ok then
