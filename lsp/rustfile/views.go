@@ -512,7 +512,8 @@ func (f *File) commentsBefore(u *Unsafe, kw int) {
 		}
 	}
 	ci := kw - 1
-	for ; ci >= 0; ci-- {
+	// The bound keeps a file of one huge expression holding many unsafe blocks linear.
+	for steps := 0; ci >= 0 && steps < 4000; ci, steps = ci-1, steps+1 {
 		collect(int(f.code[ci]), int(f.code[ci+1]))
 		t := f.Tokens[f.code[ci]]
 		if t.Kind != Punct || t.End-t.Start != 1 {
