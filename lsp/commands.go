@@ -4,13 +4,11 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 
 	"go.lsp.dev/protocol"
 
-	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/source"
 )
 
@@ -140,10 +138,3 @@ func mapRange(m *source.Mapper, line, col, endLine, endCol int) protocol.Range {
 	return protocol.Range{Start: conv(line, col), End: conv(endLine, endCol)}
 }
 
-// indexLocation is the protocol location of an index location.
-func (s *Server) indexLocation(ix *index.Index, l index.Loc, generated bool) protocol.Location {
-	file := ix.Abs(l, generated)
-	return s.locations([]Location{{File: file, Line: l.Start.Line, Col: l.Start.Col, EndLine: l.End.Line, EndCol: l.End.Col}})[0]
-}
-
-var _ = json.Marshal

@@ -73,7 +73,7 @@ func (st *indexState) reload(set Settings) {
 					err = fmt.Errorf("internal error while loading the index: %v", r)
 				}
 			}()
-			ix, err = load(ctx, set)
+			ix, err = load(withProgress(ctx, prog), set)
 			if err == nil && ix == nil {
 				err = errNoIndex
 			}
@@ -118,18 +118,6 @@ func (st *indexState) wait(ctx context.Context) (*index.Index, error) {
 			return ix, err
 		}
 		st.mu.Unlock()
-	}
-}
-
-// current returns the index if it is loaded, without waiting.
-func (st *indexState) current() *index.Index {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	select {
-	case <-st.ready:
-		return st.ix
-	default:
-		return nil
 	}
 }
 

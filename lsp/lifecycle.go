@@ -65,7 +65,7 @@ func (s *Server) initialize(p *protocol.InitializeParams) (work, error) {
 	if p.ClientInfo != nil {
 		name = p.ClientInfo.Name + " " + p.ClientInfo.Version
 	}
-	s.log.Info("initialize", zap.String("client", name), zap.String("root", string(p.RootURI)))
+	s.log.Info("initialize", zap.String("client", name), zap.String("workspace", settings.Workspace))
 	s.applySettings(settings, true)
 	res := &protocol.InitializeResult{
 		Capabilities: capabilities(),
@@ -112,9 +112,11 @@ func workspace(p *protocol.InitializeParams) string {
 			return dir
 		}
 	}
+	//lint:ignore SA1019 clients still send rootUri and rootPath (Neovim 0.7 sends rootUri)
 	if dir, ok := source.Filename(p.RootURI); ok {
 		return dir
 	}
+	//lint:ignore SA1019 see above
 	return p.RootPath
 }
 

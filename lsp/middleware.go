@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"strings"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -222,15 +221,4 @@ func (s *Server) cancelRequest(raw json.RawMessage) {
 // invalidParams is an InvalidParams error.
 func invalidParams(format string, args ...any) error {
 	return jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf(format, args...))
-}
-
-// methodNames returns the registered method names with a prefix (for tests and docs).
-func methodNames(prefix string) []string {
-	var out []string
-	for k := range methods {
-		if strings.HasPrefix(k, prefix) {
-			out = append(out, k)
-		}
-	}
-	return out
 }

@@ -53,6 +53,14 @@ func (s *Server) beginProgress(ctx context.Context, title string) *progress {
 			case r := <-p.events:
 				s.notify(protocol.MethodProgress, &protocol.ProgressParams{Token: *token, Value: &r})
 			case msg := <-p.done:
+				for drained := false; !drained; { // reports sent before end go first
+					select {
+					case r := <-p.events:
+						s.notify(protocol.MethodProgress, &protocol.ProgressParams{Token: *token, Value: &r})
+					default:
+						drained = true
+					}
+				}
 				s.notify(protocol.MethodProgress, &protocol.ProgressParams{Token: *token, Value: &protocol.WorkDoneProgressEnd{
 					Kind: protocol.WorkDoneProgressKindEnd, Message: msg,
 				}})
@@ -85,4 +93,18 @@ func (p *progress) end(msg string) {
 	case p.done <- msg:
 	default:
 	}
+}
+
+type progressKey struct{}
+
+func withProgress(ctx context.Context, p *progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
+}
+
+// Report sends a progress report for the background work of ctx (the context LoadIndex gets):
+// a message and a percentage (0 for none). It does nothing when the client does not show
+// progress.
+func Report(ctx context.Context, message string, percentage uint32) {
+	p, _ := ctx.Value(progressKey{}).(*progress)
+	p.report(message, percentage)
 }

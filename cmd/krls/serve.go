@@ -57,6 +57,7 @@ func runServe(ctx context.Context, args []string, log *zap.Logger) int {
 			if err != nil {
 				return nil, err
 			}
+			lsp.Report(ctx, "indexing "+t.Root, 0)
 			ix, st, err := index.Open(ctx, t, *db, false)
 			if err != nil {
 				return nil, err

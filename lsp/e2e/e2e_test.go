@@ -343,7 +343,7 @@ func TestRealTree612(t *testing.T) {
 			kinds = append(kinds, pp.Value.Kind)
 		}
 	}
-	if diff := cmp.Diff([]string{"begin", "end"}, kinds); diff != "" {
+	if diff := cmp.Diff([]string{"begin", "report", "end"}, kinds); diff != "" {
 		t.Errorf("progress (-want +got):\n%s", diff)
 	}
 	st := p.call("workspace/executeCommand", map[string]any{"command": "krls.indexStatus"})
