@@ -137,4 +137,3 @@ func mapRange(m *source.Mapper, line, col, endLine, endCol int) protocol.Range {
 	}
 	return protocol.Range{Start: conv(line, col), End: conv(endLine, endCol)}
 }
-

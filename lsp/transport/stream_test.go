@@ -17,7 +17,9 @@ import (
 	"go.uber.org/zap"
 )
 
-func frame(body string) string { return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body }
+func frame(body string) string {
+	return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+}
 
 // readAll reads every message of input; it returns the methods read and the error codes
 // written back.
