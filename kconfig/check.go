@@ -66,11 +66,14 @@ func (t *Tree) Check() []Error {
 				warn(d.File, n.Defaults[0].Range, "defaults for choice values not supported")
 			}
 		}
-		if !defined(name) {
-			for _, r := range s.Refs {
-				if t.OnChain[r.File] && r.Role != "select" && r.Role != "imply" {
-					warn(r.File, r.Range, "%s is not defined anywhere in the tree", name)
-				}
+	}
+	for _, name := range t.Referenced() {
+		if defined(name) {
+			continue
+		}
+		for _, r := range t.Refs(name) {
+			if t.OnChain[r.File] && r.Role != "select" && r.Role != "imply" {
+				warn(r.File, r.Range, "%s is not defined anywhere in the tree", name)
 			}
 		}
 	}

@@ -370,7 +370,6 @@ endchoice
 		got = append(got, fmt.Sprintf("%d:%d %s", e.Range.Start.Line, e.Range.Start.Col, e.Msg))
 	}
 	want := []string{
-		"13:12 ALSO_GHOST is not defined anywhere in the tree",
 		"11:8 STR has wrong type: select only accepts bool and tristate symbols",
 		"12:7 imply of undefined symbol GHOST",
 		"18:1 defaults for choice values not supported",
@@ -378,6 +377,7 @@ endchoice
 		"1:7 config symbol NOTYPE defined without type",
 		"8:1 range is only allowed for int or hex symbols",
 		"7:1 config symbol STR uses select, but is not bool or tristate",
+		"13:12 ALSO_GHOST is not defined anywhere in the tree",
 		"14:0 choice must have a prompt",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -73,13 +73,22 @@ func TestGoldenLoad(t *testing.T) {
 		for _, s := range tr.Sources {
 			fmt.Fprintf(&b, "source %s:%d %q -> %v %s\n", s.File, s.Node.Header.Start.Line, s.Path, s.Targets, s.Reason)
 		}
+		seen := map[string]bool{}
 		var names []string
 		for n := range tr.Symbols {
-			names = append(names, n)
+			names, seen[n] = append(names, n), true
+		}
+		for _, n := range tr.Referenced() {
+			if !seen[n] {
+				names = append(names, n)
+			}
 		}
 		sort.Strings(names)
 		for _, n := range names {
 			s := tr.Symbols[n]
+			if s == nil {
+				s = &kconfig.Symbol{Name: n}
+			}
 			fmt.Fprintf(&b, "symbol %s %v deps=%v\n", n, s.Type(), tr.Deps(n))
 			for _, d := range s.Defs {
 				fmt.Fprintf(&b, "  def %s:%d onchain=%v dep=%v", d.File, d.Node.NameRange.Start.Line, d.OnChain, d.Dep)
@@ -94,7 +103,7 @@ func TestGoldenLoad(t *testing.T) {
 			for _, e := range s.ImpliedBy {
 				fmt.Fprintf(&b, "  implied by %s if %v\n", e.From.Symbol.Name, e.Cond)
 			}
-			for _, r := range s.Refs {
+			for _, r := range tr.Refs(n) {
 				fmt.Fprintf(&b, "  ref %s %s %s\n", r.Role, r.File, r.Range)
 			}
 		}

@@ -45,9 +45,8 @@ type Tree struct {
 	// Modules is the symbol carrying the `modules` option (normally MODULES).
 	Modules string
 
-	x         *expander               // variables as they stand at the end of the chain
-	occurOnce sync.Once               // builds occur
-	occur     map[string][]occurrence // per file: names of symbols with their ranges, sorted
+	x  *expander // variables as they stand at the end of the chain
+	ix refIndex
 }
 
 type occurrence struct {
@@ -56,23 +55,10 @@ type occurrence struct {
 }
 
 // SymbolAt returns the symbol whose name covers pos in file (a definition's name, a use in
-// an expression, a select target), with the name's range; nil when there is none.
+// an expression, a select target), with the name's range; nil when there is none. A name
+// defined nowhere gives a Symbol without definitions.
 func (t *Tree) SymbolAt(file string, pos Pos) (*Symbol, Range) {
-	t.occurOnce.Do(func() { // built on first use: Load should not pay for an editor's index
-		t.occur = map[string][]occurrence{}
-		for _, s := range t.Symbols {
-			for _, d := range s.Defs {
-				t.occur[d.File] = append(t.occur[d.File], occurrence{d.Node.NameRange, s})
-			}
-			for _, r := range s.Refs {
-				t.occur[r.File] = append(t.occur[r.File], occurrence{r.Range, s})
-			}
-		}
-		for _, occ := range t.occur {
-			slices.SortFunc(occ, func(a, b occurrence) int { return cmpPos(a.r.Start, b.r.Start) })
-		}
-	})
-	occ := t.occur[file]
+	occ := t.index().occur[file]
 	i := sort.Search(len(occ), func(i int) bool { return pos.Less(occ[i].r.End) })
 	if i < len(occ) && occ[i].r.Contains(pos) {
 		return occ[i].sym, occ[i].r
@@ -100,7 +86,6 @@ type Source struct {
 type Symbol struct {
 	Name       string
 	Defs       []*Def
-	Refs       []Ref
 	SelectedBy []*Edge
 	ImpliedBy  []*Edge
 }
@@ -234,14 +219,6 @@ func Load(root string, opts Options) (*Tree, error) {
 				w.file(f, ctx{}, nil)
 			}
 		}
-	}
-	for _, s := range t.Symbols {
-		slices.SortStableFunc(s.Refs, func(a, b Ref) int {
-			if c := strings.Compare(a.File, b.File); c != 0 {
-				return c
-			}
-			return cmpPos(a.Range.Start, b.Range.Start)
-		})
 	}
 	if t.Modules == "" {
 		t.Modules = "MODULES"
@@ -433,45 +410,101 @@ func (w *walker) resolve(e *Expr) *Expr {
 	return &c
 }
 
-func (w *walker) refs(file string, n *Node, e *Expr, role string) {
-	e.Walk(func(x *Expr) bool {
-		if x.Op == OpSymbol && !x.Quoted && !x.Macro && !isConstName(x.Name) {
-			s := w.sym(x.Name)
-			s.Refs = append(s.Refs, Ref{File: file, Range: x.Range, Node: n, Role: role})
-		}
-		return true
-	})
+// refIndex is built on first use: Load itself does not need the uses of symbols, an editor
+// does (references, rename, the symbol under the cursor).
+type refIndex struct {
+	once  sync.Once
+	refs  map[string][]Ref        // by symbol name, defined or not
+	occur map[string][]occurrence // per file: names with their ranges, sorted
+	names []string                // sorted names with references
 }
 
-func (w *walker) props(file string, n *Node) {
-	for _, p := range n.Prompts {
-		w.refs(file, n, p.If, "prompt")
-	}
-	for _, d := range n.Defaults {
-		w.refs(file, n, d.Value, "default")
-		w.refs(file, n, d.If, "default")
-	}
-	for _, d := range n.Depends {
-		w.refs(file, n, d.Expr, "depends")
-	}
-	for _, d := range n.Visible {
-		w.refs(file, n, d.Expr, "visible")
-	}
-	for _, r := range n.Ranges {
-		w.refs(file, n, r.Low, "range")
-		w.refs(file, n, r.High, "range")
-		w.refs(file, n, r.If, "range")
-	}
-	for _, r := range n.Selects {
-		s := w.sym(r.Symbol)
-		s.Refs = append(s.Refs, Ref{File: file, Range: r.SymbolRange, Node: n, Role: "select"})
-		w.refs(file, n, r.If, "select")
-	}
-	for _, r := range n.Implies {
-		s := w.sym(r.Symbol)
-		s.Refs = append(s.Refs, Ref{File: file, Range: r.SymbolRange, Node: n, Role: "imply"})
-		w.refs(file, n, r.If, "imply")
-	}
+func (t *Tree) index() *refIndex {
+	ix := &t.ix
+	ix.once.Do(func() {
+		ix.refs = map[string][]Ref{}
+		add := func(file string, n *Node, e *Expr, role string) {
+			e.Walk(func(x *Expr) bool {
+				if x.Op == OpSymbol && !x.Quoted && !x.Macro && !isConstName(x.Name) {
+					ix.refs[x.Name] = append(ix.refs[x.Name], Ref{File: file, Range: x.Range, Node: n, Role: role})
+				}
+				return true
+			})
+		}
+		for _, file := range t.Order {
+			t.Files[file].Walk(func(n *Node) bool {
+				if n.Kind == KindIf {
+					add(file, n, n.Cond, "if")
+				}
+				for _, p := range n.Prompts {
+					add(file, n, p.If, "prompt")
+				}
+				for _, d := range n.Defaults {
+					add(file, n, d.Value, "default")
+					add(file, n, d.If, "default")
+				}
+				for _, d := range n.Depends {
+					add(file, n, d.Expr, "depends")
+				}
+				for _, d := range n.Visible {
+					add(file, n, d.Expr, "visible")
+				}
+				for _, r := range n.Ranges {
+					add(file, n, r.Low, "range")
+					add(file, n, r.High, "range")
+					add(file, n, r.If, "range")
+				}
+				for _, r := range n.Selects {
+					ix.refs[r.Symbol] = append(ix.refs[r.Symbol], Ref{File: file, Range: r.SymbolRange, Node: n, Role: "select"})
+					add(file, n, r.If, "select")
+				}
+				for _, r := range n.Implies {
+					ix.refs[r.Symbol] = append(ix.refs[r.Symbol], Ref{File: file, Range: r.SymbolRange, Node: n, Role: "imply"})
+					add(file, n, r.If, "imply")
+				}
+				return true
+			})
+		}
+		ix.occur = map[string][]occurrence{}
+		for name, refs := range ix.refs {
+			ix.names = append(ix.names, name)
+			s := t.Symbols[name]
+			if s == nil {
+				s = &Symbol{Name: name} // used but defined nowhere
+			}
+			for _, r := range refs {
+				ix.occur[r.File] = append(ix.occur[r.File], occurrence{r.Range, s})
+			}
+			slices.SortStableFunc(refs, func(a, b Ref) int {
+				if c := strings.Compare(a.File, b.File); c != 0 {
+					return c
+				}
+				return cmpPos(a.Range.Start, b.Range.Start)
+			})
+		}
+		sort.Strings(ix.names)
+		for _, s := range t.Symbols {
+			for _, d := range s.Defs {
+				ix.occur[d.File] = append(ix.occur[d.File], occurrence{d.Node.NameRange, s})
+			}
+		}
+		for _, occ := range ix.occur {
+			slices.SortFunc(occ, func(a, b occurrence) int { return cmpPos(a.r.Start, b.r.Start) })
+		}
+	})
+	return ix
+}
+
+// Refs returns the uses of a symbol (without CONFIG_) in every file read, defined or not,
+// sorted by file and position.
+func (t *Tree) Refs(name string) []Ref {
+	return t.index().refs[strings.TrimPrefix(name, "CONFIG_")]
+}
+
+// Referenced returns, sorted, the names used anywhere in the tree, including names defined
+// nowhere.
+func (t *Tree) Referenced() []string {
+	return t.index().names
 }
 
 func (w *walker) ownDeps(n *Node) *Expr {
@@ -493,7 +526,6 @@ func (w *walker) nodes(file string, ns []*Node, c ctx) {
 			s := w.sym(n.Name)
 			d := &Def{Symbol: s, File: file, Node: n, Dep: And(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
 			s.Defs = append(s.Defs, d)
-			w.props(file, n)
 			for _, r := range n.Selects {
 				ts := w.sym(r.Symbol)
 				ts.SelectedBy = append(ts.SelectedBy, &Edge{From: d, Prop: r, Cond: And(d.Dep, w.resolve(r.If))})
@@ -506,16 +538,13 @@ func (w *walker) nodes(file string, ns []*Node, c ctx) {
 				t.Modules = n.Name
 			}
 		case KindChoice, KindMenu:
-			w.props(file, n)
 			cc := ctx{dep: And(c.dep, w.ownDeps(n)), parents: appendNode(c.parents, n), choice: c.choice}
 			if n.Kind == KindChoice {
 				cc.choice = n
 			}
 			w.nodes(file, n.Children, cc)
 		case KindComment:
-			w.props(file, n)
 		case KindIf:
-			w.refs(file, n, n.Cond, "if")
 			cc := ctx{dep: And(c.dep, w.resolve(n.Cond)), parents: appendNode(c.parents, n), choice: c.choice}
 			w.nodes(file, n.Children, cc)
 		case KindAssign:
