@@ -104,9 +104,9 @@ func Save(ix *Index, path string) error {
 	v.Format = FormatVersion
 	// About three distinct strings per item (path, name, sig); sizing the map avoids rehashing
 	// the long signatures as it grows.
-	e := &dbEncoder{strs: make(map[string]uint32, 3*len(ix.Items)+1024), list: []string{""}}
+	e := &dbEncoder{strs: make(map[string]uint32, 3*len(ix.Items)+1024), list: make([]string, 1, 3*len(ix.Items)+1024)}
 	e.strs[""] = 0
-	e.buf = make([]byte, 0, 1<<20)
+	e.buf = make([]byte, 0, 24*len(ix.Items)+64<<10)
 	c.enc(e, unsafe.Pointer(&v))
 	if e.err != nil {
 		return e.err
