@@ -125,13 +125,11 @@ func (w *World) References(name string, withDefs bool) []Location {
 	if withDefs {
 		out = append(out, w.Definitions(name)...)
 	}
-	if s := w.Tree.Lookup(name); s != nil {
-		for _, r := range s.Refs {
-			if r.Role == "selected-by" {
-				continue
-			}
-			out = append(out, Location{Path: w.Abs(r.File), Line: r.Range.Start.Line, Col: r.Range.Start.Col, EndLine: r.Range.End.Line, EndCol: r.Range.End.Col})
+	for _, r := range w.Tree.Refs(name) {
+		if r.Role == "selected-by" {
+			continue
 		}
+		out = append(out, Location{Path: w.Abs(r.File), Line: r.Range.Start.Line, Col: r.Range.Start.Col, EndLine: r.Range.End.Line, EndCol: r.Range.End.Col})
 	}
 	for _, r := range w.Refs(name) {
 		out = append(out, Location{Path: r.Path, Line: r.Line, Col: r.Col, EndLine: r.Line, EndCol: r.End})
@@ -224,7 +222,7 @@ func (w *World) Links(lang, path string, text []byte) []Link {
 							break
 						}
 					}
-				case strings.HasSuffix(wd.Text, "/"):
+				case strings.HasSuffix(wd.Text, "/") || a.Kind == kbuild.VarSubdir:
 					sub := filepath.Join(dir, wd.Text)
 					if _, p := w.makefileOf(sub); p != "" {
 						target = p
@@ -251,7 +249,11 @@ func (w *World) Links(lang, path string, text []byte) []Link {
 				p = w.Abs(p)
 			}
 			if _, err := os.Stat(p); err == nil {
-				out = append(out, Link{Range{offsetOf(ls, n.TextRange.Start, len(text)), offsetOf(ls, n.TextRange.End, len(text))}, p})
+				s, e := offsetOf(ls, n.TextRange.Start, len(text)), offsetOf(ls, n.TextRange.End, len(text))
+				if e-s >= 2 && text[s] == '"' && text[e-1] == '"' {
+					s, e = s+1, e-1
+				}
+				out = append(out, Link{Range{s, e}, p})
 			}
 			return true
 		})

@@ -166,5 +166,3 @@ func (w *World) kconfigEdit(file string, text []byte, sym, stem string) check.Ed
 	}
 	return check.Edit{Path: file, Range: check.Range{Start: at, End: at}, NewText: b.String()}
 }
-
-

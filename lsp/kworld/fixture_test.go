@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package kworld
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+
+	"krls.dev/krls/lsp/check"
+)
+
+// fixtureTree writes the files of a txtar archive (except want/) into a temporary tree and
+// returns its root and the archive.
+func fixtureTree(t *testing.T, name string) (string, *txtar.Archive) {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, "want/") {
+			continue
+		}
+		p := filepath.Join(root, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root, ar
+}
+
+func fixtureWorld(t *testing.T) (*World, *txtar.Archive) {
+	t.Helper()
+	root, ar := fixtureTree(t, "tree.txtar")
+	w, err := Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, ar
+}
+
+func TestFixtureFindings(t *testing.T) {
+	w, _ := fixtureWorld(t)
+	got := runAll(t, w, ".")
+	want := []string{
+		"config-unknown drivers/foo/Makefile:6 CONFIG_FOO_MISSING is defined in no Kconfig file of this tree",
+		"config-unknown drivers/foo/good.rs:13 CONFIG_FOO_TYPO is defined in no Kconfig file of this tree",
+		"kconfig-module-name drivers/foo/Kconfig:18 Kbuild builds helped for FOO_WRONGHELP, not wrong_name",
+		"kconfig-rust-dep drivers/foo/Kconfig:7 FOO_NODEP builds nodep.rs but does not depend on RUST",
+		"kconfig-syntax drivers/foo/Kconfig:25 " + syntaxMsg(t, w, "drivers/foo/Kconfig"),
+		"module-name-mismatch drivers/foo/helped.rs:3 Kbuild builds this file into module helped (Makefile), but module! names it helped_mod",
+		"module-not-built drivers/foo/orphan.rs:1 no line of drivers/foo/Makefile builds orphan.o: the module is never compiled",
+		"module-not-built samples/rust/rust_new.rs:1 no line of samples/rust/Makefile builds rust_new.o: the module is never compiled",
+		"object-no-source drivers/foo/Makefile:5 cdrv_typo.o has no source: no cdrv_typo.c, cdrv_typo.rs, cdrv_typo.S, composite or folder",
+		"object-no-source samples/rust/Makefile:4 rust_minmal.o has no source: no rust_minmal.c, rust_minmal.rs, rust_minmal.S, composite or folder",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// syntaxMsg is the parser's message for the broken line, whatever its wording.
+func syntaxMsg(t *testing.T, w *World, rel string) string {
+	t.Helper()
+	text, err := os.ReadFile(w.Abs(rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := runSyntax(&check.Context{Path: w.Abs(rel), Text: text})
+	if len(fs) != 1 {
+		t.Fatalf("want one syntax error in %s, got %v", rel, fs)
+	}
+	return fs[0].Message
+}
+
+// TestAddModuleFix applies the fix of module-not-built to the files it edits and compares them
+// with the archive's want/ sections: inside `if SAMPLES_RUST` without `depends on RUST`, at the
+// end of a flat Kconfig with it.
+func TestAddModuleFix(t *testing.T) {
+	w, ar := fixtureWorld(t)
+	wants := map[string]string{}
+	for _, f := range ar.Files {
+		if r, ok := strings.CutPrefix(f.Name, "want/"); ok {
+			wants[r] = string(f.Data)
+		}
+	}
+	for _, file := range []string{"samples/rust/rust_new.rs", "drivers/foo/orphan.rs"} {
+		t.Run(file, func(t *testing.T) {
+			text, err := os.ReadFile(w.Abs(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := runNotBuilt(&check.Context{Path: w.Abs(file), Lang: LangRust, Text: text, Kconfig: w})
+			if len(fs) != 1 || len(fs[0].Fixes) != 1 {
+				t.Fatalf("want one finding with one fix, got %+v", fs)
+			}
+			byPath := map[string][]check.Edit{}
+			for _, e := range fs[0].Fixes[0].Edits {
+				byPath[e.Path] = append(byPath[e.Path], e)
+			}
+			var paths []string
+			for p := range byPath {
+				paths = append(paths, w.Rel(p))
+			}
+			sort.Strings(paths)
+			dir := filepath.Dir(file)
+			if diff := cmp.Diff([]string{dir + "/Kconfig", dir + "/Makefile"}, paths); diff != "" {
+				t.Fatalf("edited files (-want +got):\n%s", diff)
+			}
+			for _, rel := range paths {
+				old, _ := os.ReadFile(w.Abs(rel))
+				got := string(applyEdits(old, byPath[w.Abs(rel)]))
+				if diff := cmp.Diff(wants[rel], got); diff != "" {
+					t.Errorf("%s after the fix (-want +got):\n%s", rel, diff)
+				}
+			}
+		})
+	}
+}
+
+// applyEdits applies edits to another file (check.Apply skips those with a Path).
+func applyEdits(text []byte, es []check.Edit) []byte {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Range.Start > es[j].Range.Start })
+	out := append([]byte(nil), text...)
+	for _, e := range es {
+		out = append(out[:e.Range.Start:e.Range.Start], append([]byte(e.NewText), out[e.Range.End:]...)...)
+	}
+	return out
+}
