@@ -39,14 +39,17 @@ func BenchmarkLintTree(b *testing.B) {
 	b.Run("warm", func(b *testing.B) {
 		tree, ix := openTree(b, b.TempDir())
 		b.ResetTimer()
+		c0 := cpuTime()
 		for b.Loop() {
 			res, err := Run(context.Background(), Options{Paths: []string{tree.Root}, Dir: tree.Root, Root: tree.Root, Index: ix, Enabled: realEnabled})
 			if err != nil || res.Files == 0 {
 				b.Fatal(err, res.Files)
 			}
 		}
+		reportCPU(b, c0)
 	})
 	b.Run("cold", func(b *testing.B) {
+		c0 := cpuTime()
 		for b.Loop() {
 			dir := b.TempDir()
 			tree, ix := openTree(b, dir)
@@ -55,6 +58,7 @@ func BenchmarkLintTree(b *testing.B) {
 				b.Fatal(err, res.Files)
 			}
 		}
+		reportCPU(b, c0)
 	})
 }
 

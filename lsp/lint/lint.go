@@ -293,6 +293,9 @@ func lintFile(f file, ix *index.Index, root string, pl *placer, enabled func(str
 		cx.Rust = rustfile.Parse(text)
 	}
 	raw := check.Run(cx, enabled)
+	if len(raw) == 0 {
+		return nil, 0, false, "" // most files: no line table needed
+	}
 	ls := newLines(text)
 	dirs := parseDirectives(text, f.lang, ls)
 	others := map[string]*lines{}

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,22 +59,37 @@ type walker struct {
 	files  []file
 	errs   []FileError
 	seen   map[string]bool // files already listed (absolute)
-	dirs   map[[2]uint64]bool
+	roots  []string        // the real paths of the folders given
+	walked map[string]bool // real paths of the folders reached through symbolic links
 	relate func(abs string) string
 }
 
 // collect walks paths (absolute) and returns the files to lint, sorted, and the problems met.
 func collect(paths []string, relate func(string) string) ([]file, []FileError) {
-	w := &walker{seen: map[string]bool{}, dirs: map[[2]uint64]bool{}, relate: relate}
+	w := &walker{seen: map[string]bool{}, walked: map[string]bool{}, relate: relate}
+	type root struct {
+		p    string
+		lang string
+		st   fs.FileInfo
+	}
+	var todo []root
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			w.fail(p, describe(p, err))
 			continue
 		}
-		lang := Lang(p)
+		todo = append(todo, root{p, Lang(p), st})
+		if st.IsDir() {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				w.roots = append(w.roots, real)
+			}
+		}
+	}
+	for _, r := range todo {
+		p, lang, st := r.p, r.lang, r.st
 		if st.IsDir() && lang == "" {
-			w.dir(p, st)
+			w.dir(p)
 			continue
 		}
 		if lang == "" {
@@ -113,27 +127,23 @@ func (w *walker) add(p, lang string, st fs.FileInfo) {
 }
 
 // dir walks one folder. A folder whose name is that of a file lint reads (Kconfig, x.rs) is
-// reported, not walked: no kernel tree has one, and a file was expected there. Symbolic links are followed; a folder reached twice (a symlink loop,
-// or two links to one folder) is walked once, and a loop is reported.
-func (w *walker) dir(p string, st fs.FileInfo) {
-	if id, ok := fileID(st); ok {
-		if w.dirs[id] {
-			if isLoop(p) {
-				w.fail(p, "symbolic link loop: the folder contains itself")
-			}
-			return
-		}
-		w.dirs[id] = true
-	}
-	ents, err := os.ReadDir(p)
+// reported, not walked: no kernel tree has one, and a file was expected there.
+//
+// Symbolic links are followed. Only they can make a folder appear twice or inside itself
+// (folders have no hard links), so only they are resolved: a link to a folder that contains
+// it is a loop and reported; a link into a folder lint walks anyway is skipped (its files are
+// linted under their own path); any other linked folder is walked once.
+func (w *walker) dir(p string) {
+	ents, err := readDir(p)
 	if err != nil {
 		w.fail(p, describe(p, err))
-		// ReadDir returns the entries it read before the error: walk them anyway.
+		// The entries read before the error are walked anyway.
 	}
+	realHere := ""
 	for _, e := range ents {
-		name := e.Name()
-		child := filepath.Join(p, name)
-		typ := e.Type()
+		name := e.name
+		child := p + string(filepath.Separator) + name
+		typ := e.typ
 		if typ&fs.ModeSymlink != 0 {
 			cst, err := os.Stat(child)
 			if err != nil {
@@ -146,8 +156,27 @@ func (w *walker) dir(p string, st fs.FileInfo) {
 				continue
 			}
 			if cst.IsDir() && Lang(name) == "" {
-				if !hidden(name) {
-					w.dir(child, cst)
+				if hidden(name) {
+					continue
+				}
+				real, err := filepath.EvalSymlinks(child)
+				if err != nil {
+					w.fail(child, describe(child, err))
+					continue
+				}
+				if realHere == "" {
+					if realHere, err = filepath.EvalSymlinks(p); err != nil {
+						realHere = p
+					}
+				}
+				switch {
+				case realHere == real || strings.HasPrefix(realHere, real+string(filepath.Separator)):
+					w.fail(child, "symbolic link loop: the folder contains itself")
+				case w.inRoots(real) || w.walked[real]:
+					// walked under its own path, or through another link
+				default:
+					w.walked[real] = true
+					w.dir(child)
 				}
 				continue
 			}
@@ -156,16 +185,10 @@ func (w *walker) dir(p string, st fs.FileInfo) {
 			}
 			continue
 		}
-		if e.IsDir() && Lang(name) == "" {
-			if hidden(name) {
-				continue
+		if typ.IsDir() && Lang(name) == "" {
+			if !hidden(name) {
+				w.dir(child)
 			}
-			cst, err := e.Info()
-			if err != nil {
-				w.fail(child, describe(child, err))
-				continue
-			}
-			w.dir(child, cst)
 			continue
 		}
 		lang := Lang(name)
@@ -179,7 +202,7 @@ func (w *walker) dir(p string, st fs.FileInfo) {
 			w.files = append(w.files, file{abs: child, lang: lang})
 			continue
 		}
-		cst, err := e.Info()
+		cst, err := os.Lstat(child)
 		if err != nil {
 			w.fail(child, describe(child, err))
 			continue
@@ -188,31 +211,42 @@ func (w *walker) dir(p string, st fs.FileInfo) {
 	}
 }
 
+// inRoots reports whether the real path p is inside one of the folders given to lint.
+func (w *walker) inRoots(p string) bool {
+	for _, r := range w.roots {
+		if p == r || strings.HasPrefix(p, r+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dirent is one folder entry: its name and type (fs.ModeDir, fs.ModeSymlink, ..., 0 for a
+// regular file).
+type dirent struct {
+	name string
+	typ  fs.FileMode
+}
+
+// readDir lists a folder sorted by name, so which of two links to one folder is walked does not
+// depend on the order of the entries on disk.
+func readDir(p string) ([]dirent, error) {
+	ents, err := listDir(p)
+	sort.Slice(ents, func(i, j int) bool { return ents[i].name < ents[j].name })
+	return ents, err
+}
+
+// notRegular and tooLarge are the reasons readRegular refuses a file.
+type notRegular struct{ mode fs.FileMode }
+type tooLarge struct{ size int64 }
+
+func (e *notRegular) Error() string { return "not a regular file (" + e.mode.String() + ")" }
+func (e *tooLarge) Error() string {
+	return fmt.Sprintf("too large (%d bytes, the limit is %d)", e.size, MaxFileSize)
+}
+
 // hidden reports a dot-folder (.git, .tmp_versions, ...), which lint never enters on its own.
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
-
-// isLoop reports whether the folder p, reached for the second time, is inside itself through
-// a symbolic link (rather than a second link to a folder seen elsewhere).
-func isLoop(p string) bool {
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return true // ELOOP
-	}
-	parent, err := filepath.EvalSymlinks(filepath.Dir(p))
-	if err != nil {
-		return false
-	}
-	return parent == real || strings.HasPrefix(parent, real+string(filepath.Separator))
-}
-
-// fileID returns the device and inode of a file.
-func fileID(st fs.FileInfo) ([2]uint64, bool) {
-	s, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return [2]uint64{}, false
-	}
-	return [2]uint64{uint64(s.Dev), uint64(s.Ino)}, true
-}
 
 // describe turns a file system error into a short message without the path (the path is
 // printed beside it).
@@ -240,23 +274,13 @@ func describe(p string, err error) string {
 // readFile reads a file to lint. A file with a NUL byte in its first 8 KiB is binary and
 // skipped, as git and grep decide.
 func readFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	b, err := readRegular(p, MaxFileSize)
 	if err != nil {
-		return nil, errors.New(describe(p, err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, errors.New(describe(p, err))
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file (" + st.Mode().Type().String() + ")")
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("too large (%d bytes, the limit is %d)", st.Size(), MaxFileSize)
-	}
-	b := make([]byte, st.Size())
-	if _, err := io.ReadFull(f, b); err != nil {
+		var nr *notRegular
+		var tl *tooLarge
+		if errors.As(err, &nr) || errors.As(err, &tl) {
+			return nil, err
+		}
 		return nil, errors.New(describe(p, err))
 	}
 	head := b

@@ -29,6 +29,14 @@ func TestWalkProblems(t *testing.T) {
 	must(os.Symlink("nowhere", filepath.Join(dir, "m/dangling.txt"))) // not a linted name: ignored
 	must(os.Symlink("..", filepath.Join(dir, "m/sub/loop")))
 	must(os.Symlink("good.rs", filepath.Join(dir, "m/alias.rs"))) // a link to a good file is linted
+	// Two links to one folder outside the roots: walked once, through the first link.
+	must(os.MkdirAll(filepath.Join(dir, "ext"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "ext/e.rs"), []byte("// FIXME\n"), 0o644))
+	must(os.Symlink("../ext", filepath.Join(dir, "m/l1")))
+	must(os.Symlink("../ext", filepath.Join(dir, "m/l2")))
+	// A link into a folder walked anyway: skipped (sub/x.rs is linted under its own path).
+	must(os.WriteFile(filepath.Join(dir, "m/sub/x.rs"), []byte("// FIXME\n"), 0o644))
+	must(os.Symlink("sub", filepath.Join(dir, "m/insub")))
 	must(os.MkdirAll(filepath.Join(dir, "m/kc/Kconfig"), 0o755))
 	must(os.WriteFile(filepath.Join(dir, "m/bin.rs"), []byte("\x7fELF\x00\x00FIXME"), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "m/notes.txt"), []byte("FIXME"), 0o644))
@@ -39,6 +47,8 @@ func TestWalkProblems(t *testing.T) {
 	got := textOf(t, res)
 	want := `m/alias.rs:1:4: warning: FIXME left in the code [test-fixme]
 m/good.rs:1:4: warning: FIXME left in the code [test-fixme]
+m/l1/e.rs:1:4: warning: FIXME left in the code [test-fixme]
+m/sub/x.rs:1:4: warning: FIXME left in the code [test-fixme]
 file error: m/bin.rs: binary file (NUL bytes), skipped
 file error: m/dangling.rs: cannot read: dangling symbolic link
 file error: m/fifo.rs: not a regular file (p---------)
@@ -46,7 +56,7 @@ file error: m/kc/Kconfig: is a folder, where a file was expected
 file error: m/notes.txt: not a file krls lints (a .rs file, Kconfig, Kconfig.*, Makefile or Kbuild)
 file error: m/sub/loop: symbolic link loop: the folder contains itself
 file error: nope: cannot read: no such file or folder
-summary: files=2 findings=2 error=0 warning=2 note=0 suppressed=0 baselined=0 file_errors=7 generated=0
+summary: files=4 findings=4 error=0 warning=4 note=0 suppressed=0 baselined=0 file_errors=7 generated=0
 `
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
