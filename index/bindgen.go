@@ -22,8 +22,9 @@ package index
 // `pub mod` (bindgen's moduled enums), and the pub fns and consts of inherent impls (bitfield
 // accessors, newtype-enum constants). `pub use self::a as b` becomes an alias of a (dropped
 // when the file does not define a; globs are ignored). Trait impls (Default, Debug, Clone of
-// bindgen's helper types) are skipped: they add nothing a user looks up. Constified enums (`pub type foo = ffi::c_uint;` + `pub const foo_BAR: foo = 1;`, bindgen's
-// default) stay consts, with Parent set to the enum's type alias.
+// bindgen's helper types) are skipped: they add nothing a user looks up. Constified enums
+// (`pub type foo = ffi::c_uint;` + `pub const foo_BAR: foo = 1;`, bindgen's default) stay
+// consts, with Parent set to the enum's type alias.
 
 import (
 	"bytes"
