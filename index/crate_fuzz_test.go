@@ -203,3 +203,36 @@ func wellFormedCfg(s string) bool {
 	}
 	return depth == 0 && !strings.Contains(strings.ReplaceAll(s, " ", ""), ",)") && !strings.Contains(strings.ReplaceAll(s, " ", ""), "(,") && !strings.Contains(strings.ReplaceAll(s, " ", ""), ",,")
 }
+
+func TestBlankConstDefaults(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"pub struct Work<T: ?Sized, const ID: u64 = 0> {", "pub struct Work<T: ?Sized, const ID: u64    > {"},
+		{"trait L<const ID: u64 = 0>: X<ID> {", "trait L<const ID: u64    >: X<ID> {"},
+		{"struct S<const N: usize = { 1 + 2 }>;", "struct S<const N: usize            >;"},
+		{"const X: u64 = 0;", "const X: u64 = 0;"},
+		{"fn f() { let a = b < c; const Y: u8 = 1; }", "fn f() { let a = b < c; const Y: u8 = 1; }"},
+		{"impl<const ID: u64> Foo<ID> {}", "impl<const ID: u64> Foo<ID> {}"},
+	}
+	for _, tt := range tests {
+		if got := string(blankConstDefaults([]byte(tt.in))); got != tt.want {
+			t.Errorf("blankConstDefaults(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzBlankConstDefaults(f *testing.F) {
+	for _, s := range []string{"<const ID: u64 = 0>", "<T, const N: usize = {", ",const a:b=c,", "const"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := blankConstDefaults([]byte(s))
+		if len(out) != len(s) {
+			t.Fatalf("length changed: %q -> %q", s, out)
+		}
+		for i := range out {
+			if out[i] != s[i] && out[i] != ' ' {
+				t.Fatalf("byte %d changed to %q: %q -> %q", i, out[i], s, out)
+			}
+		}
+	})
+}

@@ -174,30 +174,100 @@ func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *Crat
 	return f
 }
 
-// constDefault matches a const generic parameter with a default, `<T, const ID: u64 = 0>`,
-// which this tree-sitter-rust does not parse (6.12's list.rs and workqueue.rs use it).
-var constDefault = regexp.MustCompile(`[<,]\s*const\s+\w+\s*:\s*[\w:]+(\s*=\s*(?:\d+|[A-Za-z_][\w:]*|\{[^{}]*\}))\s*[,>]`)
-
-// blankConstDefaults returns src with the defaults of const generic parameters replaced by
-// spaces: the tree parses, and every byte offset still points into the original text, from
-// which signatures are cut (so they keep the default).
+// blankConstDefaults returns src with the defaults of const generic parameters,
+// `<T, const ID: u64 = 0>`, replaced by spaces: this tree-sitter-rust does not parse them
+// (6.12's list.rs and workqueue.rs use them). The tree then parses, and every byte offset
+// still points into the original text, from which signatures are cut (so they keep the
+// default). A hand scan: a regexp over every file cost more than the rest of the walk.
 func blankConstDefaults(src []byte) []byte {
-	if !bytes.Contains(src, []byte("const ")) {
-		return src
-	}
-	locs := constDefault.FindAllSubmatchIndex(src, -1)
-	if locs == nil {
-		return src
-	}
-	out := append([]byte(nil), src...)
-	for _, l := range locs {
-		for i := l[2]; i < l[3]; i++ {
-			if out[i] != '\n' {
-				out[i] = ' '
+	var out []byte
+	for i := 0; i < len(src); {
+		k := bytes.Index(src[i:], []byte("const "))
+		if k < 0 {
+			break
+		}
+		at := i + k
+		i = at + 6
+		// Preceded by '<' or ',' (spaces between).
+		p := at - 1
+		for p >= 0 && (src[p] == ' ' || src[p] == '\t' || src[p] == '\n') {
+			p--
+		}
+		if p < 0 || src[p] != '<' && src[p] != ',' {
+			continue
+		}
+		// const NAME: TYPE
+		j := skipSpace(src, i)
+		j = skipWord(src, j)
+		j = skipSpace(src, j)
+		if j >= len(src) || src[j] != ':' {
+			continue
+		}
+		j = skipSpace(src, j+1)
+		t := j
+		for j < len(src) && (isIdentChar(src[j]) || src[j] == ':') {
+			j++
+		}
+		if j == t {
+			continue
+		}
+		eq := skipSpace(src, j)
+		if eq >= len(src) || src[eq] != '=' || eq+1 < len(src) && src[eq+1] == '=' {
+			continue
+		}
+		// = DEFAULT, up to the next ',' or '>' (or a balanced {...} block).
+		e := skipSpace(src, eq+1)
+		if e < len(src) && src[e] == '{' {
+			depth := 0
+			for e < len(src) {
+				if src[e] == '{' {
+					depth++
+				} else if src[e] == '}' {
+					depth--
+					if depth == 0 {
+						e++
+						break
+					}
+				}
+				e++
+			}
+		} else {
+			for e < len(src) && (isIdentChar(src[e]) || src[e] == ':') {
+				e++
 			}
 		}
+		end := skipSpace(src, e)
+		if end >= len(src) || src[end] != ',' && src[end] != '>' {
+			continue
+		}
+		if out == nil {
+			out = append([]byte(nil), src...)
+		}
+		for x := j; x < e; x++ {
+			if out[x] != '\n' {
+				out[x] = ' '
+			}
+		}
+		i = e
+	}
+	if out == nil {
+		return src
 	}
 	return out
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func skipWord(b []byte, i int) int {
+	for i < len(b) && isIdentChar(b[i]) {
+		i++
+	}
+	return i
 }
 
 func errText(err error) string {
