@@ -189,7 +189,17 @@ func Load(root string, opts Options) (*Tree, error) {
 		}
 	}
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
-	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0)), env: env, overlay: opts.Overlay}
+	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay}
+	ld.cond = sync.NewCond(&ld.mu)
+	for range runtime.GOMAXPROCS(0) {
+		go ld.worker()
+	}
+	defer func() {
+		ld.mu.Lock()
+		ld.stop = true
+		ld.cond.Broadcast()
+		ld.mu.Unlock()
+	}()
 	ld.x = newExpander(env)
 	// With AllFiles, list the tree while the chain is walked, and start parsing every file
 	// found: all of them are needed anyway.
@@ -250,17 +260,19 @@ func (ld *loader) list() []string {
 		}
 		rel = filepath.ToSlash(rel)
 		out = append(out, rel)
-		ld.get(rel)
+		ld.queue(rel, false)
 		return nil
 	})
 	return out
 }
 
 type parsed struct {
-	done chan struct{}
-	file *File
-	errs []Error
-	err  error
+	queued  bool // in the high-priority queue (under loader.mu)
+	started bool // taken by a worker (under loader.mu)
+	done    chan struct{}
+	file    *File
+	errs    []Error
+	err     error
 }
 
 type loader struct {
@@ -268,28 +280,73 @@ type loader struct {
 	root    string
 	mu      sync.Mutex
 	cache   map[string]*parsed
-	sem     chan struct{}
+	cond    *sync.Cond
+	hi      []string // files the walk needs
+	lo      []string // files of the AllFiles listing
+	stop    bool
 	env     map[string]string
 	overlay map[string][]byte
 	x       *expander
 }
 
-// get returns the parse of rel, starting it in the background if needed. Once parsed, the
-// literal source targets of the file are prefetched too, so the sequential walk rarely waits.
+// get returns the parse of rel, queueing it if needed; the walk's files go first. Once
+// parsed, the literal source targets of a file are queued too, so the sequential walk rarely
+// waits.
 func (ld *loader) get(rel string) *parsed {
+	return ld.queue(rel, true)
+}
+
+// queue returns the parse of rel, queued with high priority (the walk needs it) or low (the
+// listing of AllFiles).
+func (ld *loader) queue(rel string, high bool) *parsed {
 	ld.mu.Lock()
+	defer ld.mu.Unlock()
 	p := ld.cache[rel]
 	if p == nil {
 		p = &parsed{done: make(chan struct{})}
 		ld.cache[rel] = p
-		go ld.parse(rel, p)
+	} else if p.queued || !high {
+		return p
 	}
-	ld.mu.Unlock()
+	if high {
+		p.queued = true
+		ld.hi = append(ld.hi, rel)
+	} else {
+		ld.lo = append(ld.lo, rel)
+	}
+	ld.cond.Signal()
 	return p
 }
 
+// worker parses queued files until the loader stops. A fixed pool (GOMAXPROCS workers)
+// rather than a goroutine per file: fewer wake-ups for two thousand small files.
+func (ld *loader) worker() {
+	for {
+		ld.mu.Lock()
+		for len(ld.hi) == 0 && len(ld.lo) == 0 && !ld.stop {
+			ld.cond.Wait()
+		}
+		if ld.stop {
+			ld.mu.Unlock()
+			return
+		}
+		var rel string
+		if len(ld.hi) > 0 {
+			rel, ld.hi = ld.hi[0], ld.hi[1:]
+		} else {
+			rel, ld.lo = ld.lo[0], ld.lo[1:]
+		}
+		p := ld.cache[rel]
+		run := !p.started
+		p.started = true
+		ld.mu.Unlock()
+		if run {
+			ld.parse(rel, p)
+		}
+	}
+}
+
 func (ld *loader) parse(rel string, p *parsed) {
-	ld.sem <- struct{}{}
 	src, ok := ld.overlay[rel]
 	var err error
 	if !ok {
@@ -299,7 +356,6 @@ func (ld *loader) parse(rel string, p *parsed) {
 		p.file, p.errs = ParseFile(rel, src)
 	}
 	p.err = err
-	<-ld.sem
 	close(p.done)
 	if err != nil {
 		return
