@@ -186,11 +186,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		abs[i] = filepath.Clean(p)
 	}
-	files, errs := collect(abs, pl.print)
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	files, errs := collect(abs, pl.print, jobs)
 	enabled := opts.Enabled
 	if enabled == nil {
 		enabled = func(string) bool { return true }

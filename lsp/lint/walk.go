@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -54,19 +55,38 @@ type file struct {
 	lang string
 }
 
-// walker collects the files under the paths given to lint.
+// walker collects the files under the paths given to lint. Folders are read by up to jobs
+// goroutines at once; the results are sorted at the end, so the order does not depend on them.
 type walker struct {
+	relate func(abs string) string
+	roots  []string // the real paths of the folders given
+
+	mu     sync.Mutex
 	files  []file
 	errs   []FileError
-	seen   map[string]bool // files already listed (absolute)
-	roots  []string        // the real paths of the folders given
+	seen   map[string]bool // paths already listed or reported (absolute)
+	links  []link          // symbolic links to folders, handled after the walk
 	walked map[string]bool // real paths of the folders reached through symbolic links
-	relate func(abs string) string
+
+	sem chan struct{}
+	wg  sync.WaitGroup
 }
 
-// collect walks paths (absolute) and returns the files to lint, sorted, and the problems met.
-func collect(paths []string, relate func(string) string) ([]file, []FileError) {
-	w := &walker{seen: map[string]bool{}, walked: map[string]bool{}, relate: relate}
+// link is a symbolic link to a folder met during the walk.
+type link struct {
+	path     string // the link
+	real     string // the folder it resolves to
+	realHere string // the real path of the folder holding the link
+}
+
+// collect walks paths (absolute) with up to jobs goroutines and returns the files to lint,
+// sorted, and the problems met.
+func collect(paths []string, relate func(string) string, jobs int) ([]file, []FileError) {
+	if jobs < 1 {
+		jobs = 1
+	}
+	w := &walker{seen: map[string]bool{}, walked: map[string]bool{}, relate: relate,
+		sem: make(chan struct{}, jobs-1)}
 	type root struct {
 		p    string
 		lang string
@@ -89,7 +109,7 @@ func collect(paths []string, relate func(string) string) ([]file, []FileError) {
 	for _, r := range todo {
 		p, lang, st := r.p, r.lang, r.st
 		if st.IsDir() && lang == "" {
-			w.dir(p)
+			w.spawn(p)
 			continue
 		}
 		if lang == "" {
@@ -98,12 +118,48 @@ func collect(paths []string, relate func(string) string) ([]file, []FileError) {
 		}
 		w.add(p, lang, st)
 	}
+	w.wg.Wait()
+	// Links to folders, in path order so that of two links to one folder the first is walked
+	// whatever the timing; walking them may find more links.
+	for len(w.links) > 0 {
+		links := w.links
+		w.links = nil
+		sort.Slice(links, func(i, j int) bool { return links[i].path < links[j].path })
+		for _, l := range links {
+			switch {
+			case l.realHere == l.real || strings.HasPrefix(l.realHere, l.real+string(filepath.Separator)):
+				w.fail(l.path, "symbolic link loop: the folder contains itself")
+			case w.inRoots(l.real) || w.walked[l.real]:
+				// walked under its own path, or through another link
+			default:
+				w.walked[l.real] = true
+				w.spawn(l.path)
+			}
+		}
+		w.wg.Wait()
+	}
 	sort.Slice(w.files, func(i, j int) bool { return w.files[i].abs < w.files[j].abs })
 	sort.Slice(w.errs, func(i, j int) bool { return w.errs[i].Path < w.errs[j].Path })
 	return w.files, w.errs
 }
 
+// spawn walks folder p on another goroutine when one is free, else on this one.
+func (w *walker) spawn(p string) {
+	select {
+	case w.sem <- struct{}{}:
+		w.wg.Add(1)
+		go func() {
+			defer func() { <-w.sem; w.wg.Done() }()
+			w.dir(p)
+		}()
+	default:
+		w.dir(p)
+	}
+}
+
 func (w *walker) fail(p, msg string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.seen["\x00"+p] {
 		return // one path named twice, or walked and named
 	}
@@ -120,9 +176,19 @@ func (w *walker) add(p, lang string, st fs.FileInfo) {
 		w.fail(p, "not a regular file ("+st.Mode().Type().String()+")")
 	case st.Size() > MaxFileSize:
 		w.fail(p, fmt.Sprintf("too large (%d bytes, the limit is %d)", st.Size(), MaxFileSize))
-	case !w.seen[p]:
-		w.seen[p] = true
-		w.files = append(w.files, file{abs: p, lang: lang})
+	default:
+		w.addFiles([]file{{abs: p, lang: lang}})
+	}
+}
+
+func (w *walker) addFiles(fs []file) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range fs {
+		if !w.seen[f.abs] {
+			w.seen[f.abs] = true
+			w.files = append(w.files, f)
+		}
 	}
 }
 
@@ -140,6 +206,7 @@ func (w *walker) dir(p string) {
 		// The entries read before the error are walked anyway.
 	}
 	realHere := ""
+	var found []file
 	for _, e := range ents {
 		name := e.name
 		child := p + string(filepath.Separator) + name
@@ -169,15 +236,9 @@ func (w *walker) dir(p string) {
 						realHere = p
 					}
 				}
-				switch {
-				case realHere == real || strings.HasPrefix(realHere, real+string(filepath.Separator)):
-					w.fail(child, "symbolic link loop: the folder contains itself")
-				case w.inRoots(real) || w.walked[real]:
-					// walked under its own path, or through another link
-				default:
-					w.walked[real] = true
-					w.dir(child)
-				}
+				w.mu.Lock()
+				w.links = append(w.links, link{path: child, real: real, realHere: realHere})
+				w.mu.Unlock()
 				continue
 			}
 			if lang := Lang(name); lang != "" {
@@ -187,7 +248,7 @@ func (w *walker) dir(p string) {
 		}
 		if typ.IsDir() && Lang(name) == "" {
 			if !hidden(name) {
-				w.dir(child)
+				w.spawn(child)
 			}
 			continue
 		}
@@ -195,11 +256,10 @@ func (w *walker) dir(p string) {
 		if lang == "" {
 			continue
 		}
-		if typ.IsRegular() && !w.seen[child] {
+		if typ.IsRegular() {
 			// The folder entry says it is a regular file: no stat here; the size is checked
 			// when the file is read (one syscall less per file on a 2,000-file tree).
-			w.seen[child] = true
-			w.files = append(w.files, file{abs: child, lang: lang})
+			found = append(found, file{abs: child, lang: lang})
 			continue
 		}
 		cst, err := os.Lstat(child)
@@ -208,6 +268,9 @@ func (w *walker) dir(p string) {
 			continue
 		}
 		w.add(child, lang, cst)
+	}
+	if len(found) > 0 {
+		w.addFiles(found)
 	}
 }
 
