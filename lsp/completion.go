@@ -33,14 +33,16 @@ func (s *Server) completion(p *protocol.CompletionParams) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (any, error) {
-		if a.doc.Lang != source.LangRust {
-			return nil, nil
-		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
-		items, err := completion.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
+		var items []completion.Item
+		if a.doc.Lang == source.LangRust {
+			items, err = kworldCompleter(ix).Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
+		} else {
+			items, err = s.kworldCompletion(ix, a), nil
+		}
 		if err != nil || items == nil {
 			return nil, err
 		}

@@ -22,14 +22,17 @@ func (s *Server) definition(p *protocol.DefinitionParams) (work, error) {
 	}
 	return func(ctx context.Context) (any, error) {
 		if a.doc.Lang != source.LangRust {
-			return nil, nil
+			return s.kworldDefinition(ctx, a)
 		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
 		locs, err := definition.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
-		if err != nil || len(locs) == 0 {
+		if err == nil && len(locs) == 0 {
+			return s.kworldDefinition(ctx, a) // CONFIG_ names of cfgs
+		}
+		if err != nil {
 			return nil, err
 		}
 		out := make([]Location, len(locs))

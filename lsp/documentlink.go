@@ -13,11 +13,9 @@ func init() {
 }
 
 func (s *Server) documentLink(p *protocol.DocumentLinkParams) (work, error) {
-	if _, err := s.document(p.TextDocument.URI); err != nil {
+	doc, err := s.document(p.TextDocument.URI)
+	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (any, error) {
-		// TODO(features): links from Kbuild lines to sources and from Kconfig to help.
-		return nil, nil
-	}, nil
+	return func(ctx context.Context) (any, error) { return s.kworldLinks(ctx, doc) }, nil
 }

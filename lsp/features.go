@@ -46,6 +46,7 @@ func findings(doc *source.Document, ix *index.Index, set Settings) []check.Findi
 		if doc.Lang == source.LangRust {
 			ctx.Rust = rustFile(doc)
 		}
+		ctx.Kconfig = worldOf(ix) // *kworld.World or nil; see kconfig_handlers.go
 		enabled := func(id string) bool { return set.CheckEnabled(id, true) }
 		var out []check.Finding
 		for _, f := range check.Run(ctx, enabled) {

@@ -22,14 +22,17 @@ func (s *Server) hover(p *protocol.HoverParams) (work, error) {
 	}
 	return func(ctx context.Context) (any, error) {
 		if a.doc.Lang != source.LangRust {
-			return nil, nil
+			return s.kworldHover(ctx, a)
 		}
 		ix, err := s.idx.wait(ctx)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
 		res, err := hover.Rust(ix, rustFile(a.doc), []byte(a.doc.Text()), a.offset)
-		if err != nil || res == nil {
+		if err == nil && res == nil {
+			return s.kworldHover(ctx, a) // CONFIG_ names of cfgs
+		}
+		if err != nil {
 			return nil, err
 		}
 		h := &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: res.Markdown}}

@@ -95,6 +95,7 @@ func (st *indexState) reload(set Settings) {
 			st.s.log.Info("index ready", zap.String("root", ix.Root), zap.String("version", ix.Version),
 				zap.Int("items", len(ix.Items)), zap.Duration("took", st.took))
 			prog.end(fmt.Sprintf("%d items of Linux %s", len(ix.Items), ix.Version))
+			st.loadWorld(ix)
 		}
 	}()
 }

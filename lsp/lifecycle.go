@@ -38,6 +38,7 @@ func capabilities() protocol.ServerCapabilities {
 		},
 		HoverProvider:      true,
 		DefinitionProvider: true,
+		ReferencesProvider: true,
 		CodeActionProvider: &protocol.CodeActionOptions{
 			CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix},
 		},

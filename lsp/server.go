@@ -105,6 +105,9 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
 	}
+	if opts.LookupKconfig == nil && opts.LookupMakefile == nil {
+		opts.LookupKconfig, opts.LookupMakefile = lookupKconfig, lookupMakefile
+	}
 	if opts.Debounce == 0 {
 		opts.Debounce = DefaultDebounce
 	}
