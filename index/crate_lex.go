@@ -399,6 +399,17 @@ func isKeyword(s string) bool { return rustKeywords[s] }
 // oneLine normalises a declaration to one line: comments dropped, whitespace runs collapsed,
 // no space after an opening or before a closing bracket, no trailing comma before ")".
 func oneLine(src string) string {
+	s := collapse(src)
+	s = strings.ReplaceAll(s, ",)", ")")
+	s = strings.ReplaceAll(s, ",>", ">")
+	s = strings.ReplaceAll(s, ",]", "]")
+	s = strings.ReplaceAll(s, ",}", "}")
+	return strings.TrimSuffix(s, ",")
+}
+
+// collapse is oneLine without the trailing-comma clean-up, for macro matchers where
+// `$(,)?` means something.
+func collapse(src string) string {
 	var b strings.Builder
 	b.Grow(len(src))
 	space := false
@@ -430,12 +441,7 @@ func oneLine(src string) string {
 			i++
 		}
 	}
-	s := b.String()
-	s = strings.ReplaceAll(s, ",)", ")")
-	s = strings.ReplaceAll(s, ",>", ">")
-	s = strings.ReplaceAll(s, ",]", "]")
-	s = strings.ReplaceAll(s, ",}", "}")
-	return strings.TrimSuffix(strings.TrimSpace(s), ",")
+	return strings.TrimSpace(b.String())
 }
 
 func writeSpace(b *strings.Builder, space bool, next byte) {

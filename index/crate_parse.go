@@ -641,17 +641,24 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 		if base.MacroExport {
 			base.Vis = "pub"
 		}
-		// The transcribers, not the matchers, hold the calls.
+		// The transcribers, not the matchers, hold the calls; the matchers make the
+		// signature: "macro_rules! pr_info { ($($arg:tt)*) => ... }".
 		var refs strings.Builder
-		count := int(n.NamedChildCount())
-		for i := 0; i < count; i++ {
-			r := n.NamedChild(i)
-			if nodeType(r) == "macro_rule" {
-				if rhs := r.ChildByFieldName("right"); rhs != nil {
-					refs.WriteString(x.text(rhs))
-					refs.WriteByte('\n')
-				}
+		var arms []string
+		eachChild(n, func(r *sitter.Node) {
+			if nodeType(r) != "macro_rule" {
+				return
 			}
+			if lhs := r.ChildByFieldName("left"); lhs != nil {
+				arms = append(arms, collapse(x.text(lhs))+" => ...")
+			}
+			if rhs := r.ChildByFieldName("right"); rhs != nil {
+				refs.WriteString(x.text(rhs))
+				refs.WriteByte('\n')
+			}
+		})
+		if len(arms) > 0 {
+			base.Sig += " { " + strings.Join(arms, "; ") + " }"
 		}
 		base.Refs = scanRefs(refs.String())
 		if x.rules == nil {
