@@ -79,7 +79,10 @@ func Resolve(ix *index.Index, f *rustfile.File, p *rustfile.PathAt) *index.Item 
 		cands = append(cands, "kernel::"+segs[0], "macros::"+segs[0])
 	}
 	for _, c := range cands {
-		if it := lookup(ix, c); it != nil {
+		// `current!` is the macro, `current` a variable of the file: only a macro
+		// invocation resolves to a macro_rules! macro, and only a macro invocation is one.
+		// Proc macros of the macros crate are also used as attributes (#[vtable]).
+		if it := lookup(ix, c); it != nil && (it.Kind == index.KindMacro && (p.Macro || it.Source == index.SourceMacros) || it.Kind != index.KindMacro && !p.Macro) {
 			return it
 		}
 	}

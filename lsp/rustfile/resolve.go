@@ -84,8 +84,8 @@ func (f *File) usePrefix(ci int, decl Range) []string {
 // Resolve returns the candidate full paths of a path as written in this file, best first:
 // the path itself when it starts at a crate (kernel, bindings, uapi, macros, core, …), then
 // the path through the `use` that binds its first segment, then through each glob import
-// (`use kernel::prelude::*` makes Mutex resolve to kernel::prelude::Mutex). The caller tries
-// each against its index.
+// (`use kernel::prelude::*` makes Mutex resolve to kernel::prelude::Mutex) unless the file
+// declares that name itself. The caller tries each against its index.
 func (f *File) Resolve(segs []string) []string {
 	if len(segs) == 0 {
 		return nil
@@ -108,6 +108,10 @@ func (f *File) Resolve(segs []string) []string {
 		if !u.Glob && u.Name == segs[0] && u.Name != "_" {
 			out = append(out, join(u.Path))
 		}
+	}
+	// A name the file declares itself shadows the glob imports.
+	if f.Decl(segs[0]) != nil {
+		return out
 	}
 	for _, u := range f.Uses {
 		if u.Glob {
