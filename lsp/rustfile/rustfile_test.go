@@ -124,7 +124,7 @@ let s = "module! { }";
 
 func TestBindings(t *testing.T) {
 	src := `use kernel::bindings;
-use kernel::bindings::{mutex_lock, mutex_unlock as ul};
+use kernel::bindings::{self, mutex_lock, mutex_unlock as ul};
 fn f() {
     // bindings::in_comment()
     let s = "bindings::in_string";

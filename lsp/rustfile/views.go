@@ -369,7 +369,7 @@ func (f *File) findBindings() {
 		case f.cis(ci+2, Punct, "{"):
 			cl := f.closeOf(ci + 2)
 			for k := ci + 3; k < cl; k = f.nextComma(k, cl) + 1 {
-				if kind, _ := f.ckind(k); kind == Ident {
+				if kind, _ := f.ckind(k); kind == Ident && !f.cis(k, Ident, "self") {
 					f.addBinding(start, ci, k)
 				}
 			}
