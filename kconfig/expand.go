@@ -26,6 +26,9 @@ type expander struct {
 	env  map[string]string
 	file string
 	line int
+	// missing collects the names that expanded to nothing because nothing defines them
+	// (cleared by the caller that wants to know).
+	missing []string
 }
 
 func newExpander(env map[string]string) *expander {
@@ -182,5 +185,6 @@ func (x *expander) clause(s string, args []string, depth int) (string, string) {
 			return v, unknown
 		}
 	}
+	x.missing = append(x.missing, name)
 	return "", unknown
 }

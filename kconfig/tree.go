@@ -208,7 +208,7 @@ func Load(root string, opts Options) (*Tree, error) {
 		go func() { listed <- ld.list() }()
 	}
 	w := &walker{ld: ld, onChain: true}
-	w.file("Kconfig", ctx{}, nil)
+	w.file("Kconfig", ctx{}, nil, "")
 	if opts.AllFiles {
 		var rest []string
 		for _, rel := range <-listed {
@@ -226,7 +226,7 @@ func Load(root string, opts Options) (*Tree, error) {
 		w := &walker{ld: ld, onChain: false}
 		for _, f := range rest {
 			if _, seen := t.Files[f]; !seen {
-				w.file(f, ctx{}, nil)
+				w.file(f, ctx{}, nil, "")
 			}
 		}
 	}
@@ -394,11 +394,11 @@ func (w *walker) errorf(file string, r Range, msg string) {
 }
 
 // file walks a file reached through a source statement (nil for roots).
-func (w *walker) file(rel string, c ctx, from *Source) {
+func (w *walker) file(rel string, c ctx, from *Source, note string) {
 	t := w.ld.t
 	for _, s := range w.stack {
 		if s == rel {
-			w.errorf(from.File, from.Node.Header, "recursive inclusion of "+rel)
+			w.errorf(from.File, from.Node.Header, "recursive inclusion of "+rel+note)
 			return
 		}
 	}
@@ -623,7 +623,12 @@ func appendNode(ps []*Node, n *Node) []*Node {
 
 func (w *walker) source(file string, n *Node, c ctx) {
 	t := w.ld.t
+	w.ld.x.missing = w.ld.x.missing[:0]
 	p, unknown := w.ld.x.expand(n.Text, nil, 0)
+	unset := ""
+	if len(w.ld.x.missing) > 0 {
+		unset = " ($(" + strings.Join(w.ld.x.missing, "), $(") + ") not set)"
+	}
 	src := &Source{File: file, Node: n, Path: p}
 	t.Sources = append(t.Sources, src)
 	optional := n.Keyword == "osource" || n.Keyword == "orsource"
@@ -657,8 +662,8 @@ func (w *walker) source(file string, n *Node, c ctx) {
 			src.Reason = pf.err.Error()
 			w.errorf(file, n.TextRange, "can't open file \""+p+"\": "+pf.err.Error())
 		case !optional:
-			src.Reason = "file not found"
-			w.errorf(file, n.TextRange, "can't open file \""+p+"\"")
+			src.Reason = "file not found" + unset
+			w.errorf(file, n.TextRange, "can't open file \""+p+"\""+unset)
 		default:
 			src.Reason = "optional file not found"
 		}
@@ -679,7 +684,7 @@ func (w *walker) source(file string, n *Node, c ctx) {
 	}
 	src.Targets = targets
 	for _, f := range targets {
-		w.file(f, c, src)
+		w.file(f, c, src, unset)
 	}
 }
 
