@@ -507,11 +507,22 @@ func classify(a *Assign) {
 		if i := strings.LastIndex(v, "-$("); i >= 0 {
 			base, suffix = v[:i], v[i+1:]
 			ref := suffix[2 : len(suffix)-1]
+			s := a.VarRange.Start
 			if name, ok := strings.CutPrefix(ref, "CONFIG_"); ok && isIdentString(name) {
 				a.Config = name
-				s := a.VarRange.Start
 				off := i + 3
 				a.ConfigRange = Range{Start: Pos{Line: s.Line, Col: s.Col + off}, End: Pos{Line: s.Line, Col: s.Col + off + len(ref)}}
+			} else if j := strings.Index(ref, "CONFIG_"); j >= 0 && strings.Count(ref, "CONFIG_") == 1 {
+				// obj-$(subst m,y,$(CONFIG_X)) and the like: still gated by X.
+				k := j + 7
+				for k < len(ref) && isIdent(ref[k]) {
+					k++
+				}
+				if k > j+7 {
+					a.Config = ref[j+7 : k]
+					off := i + 3 + j
+					a.ConfigRange = Range{Start: Pos{Line: s.Line, Col: s.Col + off}, End: Pos{Line: s.Line, Col: s.Col + off + k - j}}
+				}
 			}
 		}
 	} else if i := strings.LastIndexByte(v, '-'); i > 0 {
