@@ -429,13 +429,15 @@ func (f *File) CodeAt(off int) int {
 	return -1
 }
 
-// InComment reports whether off is inside a comment (its end excluded).
+// InComment reports whether off is inside a comment (the end of a line comment included).
 func (f *File) InComment(off int) bool {
 	t := f.tokenAt(off)
-	return t != nil && t.Kind == Comment && t.Start < off && (off < t.End || f.Text[t.End-1] != '\n' && strings.HasPrefix(string(f.Text[t.Start:t.End]), "//"))
+	// The end of a line comment (which stops before the newline) is still inside it; the
+	// end of a block comment is after "*/".
+	return t != nil && t.Kind == Comment && t.Start < off && (off < t.End || f.Text[t.Start+1] == '/')
 }
 
-// TokenAt returns the token (comments included) whose range contains off, preferring the
+// tokenAt returns the token (comments included) whose range contains off, preferring the
 // one ending at off; nil in whitespace.
 func (f *File) tokenAt(off int) *Token {
 	lo, hi := 0, len(f.Tokens)
