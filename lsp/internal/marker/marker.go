@@ -10,7 +10,8 @@
 //
 // The archive comment holds directives, one per line ("#" starts a comment line):
 //
-//	tree: 6.12                           build the index of the real 6.12 tree (skip without it)
+//	tree: 6.12                           build the index of the real 6.12 tree (skip without it);
+//	                                     "6.12/obj": a pristine tree and an O= build folder
 //	real: samples/rust/rust_minimal.rs   the file under test is this file of the real tree
 //	path: drivers/misc/foo.rs            the file's path relative to the tree (default: its section name)
 //
@@ -27,6 +28,7 @@
 // occurrence, or at the n-th with a following word @n:
 //
 //	hover "KV⁁ec::new" contains "kernel::alloc" contains "Vec"   markdown contains each text
+//	hover "KV⁁ec" lacks "C helper"                               markdown does not contain the text
 //	hover "let ⁁x" none                                         no hover
 //	complete "lic⁁" labels "license" "alias"                     exactly these labels, in order
 //	complete "lic⁁" has "license" "alias"                        these labels, in this relative order
@@ -34,19 +36,23 @@
 //	complete "⁁" insert "module!" "license: \"${1|GPL"           the item's insert text contains the text
 //	def "bindings::msl⁁eep" at "rust/bindings/bindings_generated.rs" "pub fn msleep("
 //	                                                             one location per `at`, in order: file
-//	                                                             (relative to the tree) and a text its line holds
+//	                                                             (relative to the tree, or to the build folder for
+//	                                                             generated files) and a text its line holds, or
+//	                                                             its 1-based line number
 //	def "x⁁" none
 //	diag "⁁unsafe⁁ {" unsafe-block-safety "SAFETY"               a finding of that check whose range is the
 //	                                                             locator's (one caret: starts there), message
 //	                                                             containing the text; findings and diag markers
-//	                                                             must match one to one
+//	                                                             must match one to one (no diag: no finding)
 //	fix "⁁unsafe" "Add a // SAFETY" want.rs                      apply the fix whose title contains the text,
 //	                                                             among the actions at the locator; the file
 //	                                                             must then equal section want.rs
 //	fix "⁁bindings" "Open the docs" url "https://rust.docs.kernel.org/kernel/…"
 //	                                                             the fix opens this URL
 //
-// Offsets are bytes; Position converts them to LSP line and UTF-16 character.
+// The file under test is checked as Path relative to the tree (so rust/… files are kernel
+// crate code); without tree: and index.json the features run without an index. Offsets are
+// bytes; Position converts them to LSP line and UTF-16 character.
 package marker
 
 import (
