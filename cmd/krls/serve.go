@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"go.uber.org/zap"
 
@@ -23,6 +24,9 @@ the flags are defaults for the settings the client leaves empty.
 
 Flags:
 `
+
+// serveMemoryLimit is the soft memory limit of the server (GOMEMLIMIT overrides it).
+const serveMemoryLimit = 100 << 20
 
 // runServe runs the language server over stdin and stdout; the exit code is the one the LSP
 // specification asks for (0 after shutdown and exit, 1 otherwise), 2 for bad flags.
@@ -41,6 +45,11 @@ func runServe(ctx context.Context, args []string, log *zap.Logger) int {
 		return 2
 	}
 	_ = stdio
+	// The index and the Kconfig model stay resident for the session; a soft limit makes the
+	// collector return the garbage of loading them instead of letting the heap double.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	opts := lsp.Options{
 		Log:     log,
 		Version: version,

@@ -21,8 +21,8 @@ import (
 //
 //	go test ./lsp/e2e -run '^$' -bench . -benchtime=2000x
 //
-// They report p50-ms and p99-ms of the latency seen by the client, and rss-MB, the peak
-// resident memory of the server process (VmHWM).
+// They report p50-ms and p99-ms of the latency seen by the client, and rss-MB and peak-rss-MB,
+// the resident memory of the server process at the end and at its peak (VmRSS, VmHWM).
 
 // benchServer starts the binary on the 6.12 tree, opens text as a file of the tree and waits
 // for its first diagnostics (so the index is loaded).
@@ -60,18 +60,20 @@ func report(b *testing.B, p *proc, lat []time.Duration) {
 	}
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
-	b.ReportMetric(rssMB(b, p.cmd.Process.Pid), "rss-MB")
+	b.ReportMetric(procStatusMB(b, p.cmd.Process.Pid, "VmRSS:"), "rss-MB")
+	b.ReportMetric(procStatusMB(b, p.cmd.Process.Pid, "VmHWM:"), "peak-rss-MB")
 }
 
-// rssMB returns the peak resident set of a process in MB (VmHWM of /proc/PID/status).
-func rssMB(b *testing.B, pid int) float64 {
+// procStatusMB returns a memory field of /proc/PID/status in MB: VmRSS (resident now) or
+// VmHWM (the peak).
+func procStatusMB(b *testing.B, pid int, field string) float64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Logf("no /proc: %v", err)
 		return 0
 	}
 	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
+		if strings.HasPrefix(l, field) {
 			f := strings.Fields(l)
 			kb, _ := strconv.ParseFloat(f[1], 64)
 			return kb / 1024
