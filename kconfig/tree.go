@@ -118,7 +118,7 @@ type Ref struct {
 	File  string
 	Range Range
 	Node  *Node
-	Role  string // "depends", "select", "imply", "default", "range", "prompt", "if", "visible", "selected-by"
+	Role  string // "depends", "select", "imply", "default", "range", "prompt", "if", "visible"
 }
 
 // Type returns the symbol's type: that of the first definition that has one, preferring

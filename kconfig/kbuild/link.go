@@ -290,7 +290,7 @@ func (o *Object) gates(a *Assign) {
 	}
 }
 
-// Assigns returns the assignments gated by symbol (without CONFIG_) through an -$(CONFIG_X)
+// AssignsOf returns the assignments gated by symbol (without CONFIG_) through an -$(CONFIG_X)
 // suffix or an enclosing condition.
 func (m *Makefile) AssignsOf(symbol string) []*Assign {
 	symbol = strings.TrimPrefix(symbol, "CONFIG_")
