@@ -47,7 +47,7 @@ var checks = []*check.Check{
 		Summary: "A file declaring a module that no line of its folder's Kbuild file or Makefile builds.",
 		Why:     "Kbuild builds only the objects the folder's Makefile names (`obj-$(CONFIG_X) += foo.o`, directly or through a composite `bar-y := foo.o`). Without such a line the module is never compiled, and rust-analyzer does not say so. The fix adds the Makefile line and a Kconfig entry in the style of the folder.",
 		Source:  kbuildDoc,
-		Example: "// samples/rust/rust_new.rs, no line in samples/rust/Makefile\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}", FixExample: "# samples/rust/Makefile\nobj-$(CONFIG_SAMPLE_RUST_NEW)\t\t+= rust_new.o",
+		Example: "// samples/rust/rust_new.rs, no line in samples/rust/Makefile\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}", FixExample: "// samples/rust/Makefile: obj-$(CONFIG_SAMPLE_RUST_NEW) += rust_new.o\n// samples/rust/Kconfig: config SAMPLE_RUST_NEW, tristate, help \"the module will be called rust_new.\"\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}",
 		Run: runNotBuilt,
 	},
 	{
