@@ -47,8 +47,8 @@ type Options struct {
 	// barrier for in-process tests, which never sleep.
 	OnPublish func(uri protocol.DocumentURI, version int32, n int)
 	// LookupKconfig and LookupMakefile answer the krls.openKconfigEntry and
-	// krls.openMakefileLine commands; nil answers "nothing found".
-	// TODO(kconfig): wire kconfig's symbol table here once it lands.
+	// krls.openMakefileLine commands; when both are nil, New installs the lookups of the
+	// Kconfig/Kbuild model (kconfig_handlers.go). Tests replace them.
 	LookupKconfig  func(ctx context.Context, ix *index.Index, symbol string) ([]Location, error)
 	LookupMakefile func(ctx context.Context, ix *index.Index, file string) ([]Location, error)
 }
