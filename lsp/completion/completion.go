@@ -248,6 +248,14 @@ func valueItems(f *rustfile.File, text []byte, offset int, m *rustfile.MacroCall
 			}
 			add(quote(k, l), "value", det, quote(k, l), false)
 		}
+	case k.Value == index.ValueIdentArray && kv.Kind != "" && kv.Value.Start < offset && offset < kv.Value.End:
+		// drivers: [PhyA, Ph|]: the types of the file, replacing the word being typed.
+		edit = wordBefore(text, offset)
+		for _, d := range f.Decls {
+			if d.TopLevel && (d.Kind == "struct" || d.Kind == "enum") {
+				add(d.Name, d.Kind, d.Kind+" of this file", d.Name, false)
+			}
+		}
 	case k.Value == index.ValueIdent:
 		for _, d := range f.Decls {
 			if d.TopLevel && (d.Kind == "struct" || d.Kind == "enum") {
