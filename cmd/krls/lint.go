@@ -21,6 +21,7 @@ import (
 
 	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/check"
+	"krls.dev/krls/lsp/kworld"
 	"krls.dev/krls/lsp/lint"
 )
 
@@ -200,13 +201,24 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		return 2
 	}
 
-	root, ix, err := lintIndex(ctx, f, wd, log)
+	tree, err := lintTree(f, wd)
 	if err != nil {
 		fmt.Fprintf(stderr, "krls lint: %v\n", err)
 		return 2
 	}
+	root := tree.Root
+	kwc := kworldOf(tree, log) // loads while the index opens
+	ix, err := openIndex(ctx, tree, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "krls lint: index of %s: %v\n", tree.Root, err)
+		return 2
+	}
+	var kc any
+	if w := <-kwc; w != nil {
+		kc = w
+	}
 
-	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, Enabled: enabled,
+	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, Kconfig: kc, Enabled: enabled,
 		Jobs: f.jobs, Baseline: base}
 	var prog *progress
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
@@ -269,15 +281,37 @@ func listChecks(w io.Writer, all []*check.Check) {
 	}
 }
 
-// lintIndex finds the kernel tree and loads its index.
-func lintIndex(ctx context.Context, f *lintFlags, wd string, log *zap.Logger) (string, *index.Index, error) {
+// kworldOf loads the Kconfig/Kbuild model of the tree for the Kconfig and Makefile checks,
+// on another goroutine; the channel gives nil when it cannot be loaded (those checks then
+// find nothing, the others run).
+func kworldOf(tree *index.Tree, log *zap.Logger) <-chan *kworld.World {
+	ch := make(chan *kworld.World, 1)
+	go func() {
+		build := ""
+		if tree.Build != tree.Root {
+			build = tree.Build
+		}
+		t0 := time.Now()
+		w, err := kworld.Load(tree.Root, build)
+		if err != nil {
+			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))
+			w = nil
+		}
+		log.Debug("kconfig model", zap.Duration("took", time.Since(t0)))
+		ch <- w
+	}()
+	return ch
+}
+
+// lintTree finds the kernel tree as the server does.
+func lintTree(f *lintFlags, wd string) (*index.Tree, error) {
 	for _, d := range []struct{ flag, dir string }{{"--kernel", f.kernel}, {"--build", f.build}} {
 		if d.dir == "" {
 			continue
 		}
 		st, err := os.Stat(d.dir)
 		if err != nil || !st.IsDir() {
-			return "", nil, fmt.Errorf("%s %s: no such folder", d.flag, d.dir)
+			return nil, fmt.Errorf("%s %s: no such folder", d.flag, d.dir)
 		}
 	}
 	first := wd
@@ -290,16 +324,12 @@ func lintIndex(ctx context.Context, f *lintFlags, wd string, log *zap.Logger) (s
 	tree, err := index.Locate(index.LocateOptions{Kernel: f.kernel, Build: f.build,
 		KDIR: os.Getenv("KDIR"), Workspace: wd, File: first})
 	if err != nil {
-		return "", nil, fmt.Errorf("no kernel tree: %v (pass --kernel DIR, or set KDIR)", err)
+		return nil, fmt.Errorf("no kernel tree: %v (pass --kernel DIR, or set KDIR)", err)
 	}
 	if tree == nil {
-		return "", nil, errors.New("no kernel tree found above " + first + " (pass --kernel DIR, or set KDIR)")
+		return nil, errors.New("no kernel tree found above " + first + " (pass --kernel DIR, or set KDIR)")
 	}
-	ix, err := openIndex(ctx, tree, log)
-	if err != nil {
-		return "", nil, fmt.Errorf("index of %s: %v", tree.Root, err)
-	}
-	return tree.Root, ix, nil
+	return tree, nil
 }
 
 // openIndex loads the persisted index of the tree, building (or refreshing) and saving it

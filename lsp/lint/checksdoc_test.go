@@ -11,6 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"krls.dev/krls/lsp/check"
+	// The check packages the krls binary links register into the registry: all of them must
+	// be here for docs/checks.md (cmd/krls TestChecksDocComplete checks the binary's list).
+	_ "krls.dev/krls/lsp/kworld"
 )
 
 // docPath is docs/checks.md of the repository.

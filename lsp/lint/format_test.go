@@ -231,7 +231,7 @@ func TestSARIFRealKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), Options{Dir: oot, Root: tree.Root, Index: ix, Enabled: realEnabled})
+	res, err := Run(context.Background(), Options{Dir: oot, Root: tree.Root, Index: ix, Kconfig: worldOf(t, tree), Enabled: realEnabled})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,9 @@ type Options struct {
 	// checks that need it find nothing).
 	Root  string
 	Index *index.Index
+	// Kconfig is the Kconfig/Kbuild model of the tree (a *kworld.World), handed to the checks
+	// as check.Context.Kconfig; nil: the checks that need it find nothing.
+	Kconfig any
 	// Enabled tells which checks run; nil runs them all.
 	Enabled func(id string) bool
 	// Jobs is the number of files linted at once; 0 means the number of CPUs.
@@ -215,7 +218,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					return
 				}
 				o := &outs[i]
-				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, root, pl, enabled)
+				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, root, pl, enabled)
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(files))
 				}
@@ -275,7 +278,7 @@ func sortFindings(fs []Finding) {
 
 // lintFile runs the checks on one file. It recovers a panicking check so one bad file cannot
 // end the run; the panic becomes a file error naming the check's input.
-func lintFile(f file, ix *index.Index, root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
+func lintFile(f file, ix *index.Index, kc any, root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
 	text, err := readFile(f.abs)
 	if err != nil {
 		return nil, 0, false, err.Error()
@@ -288,7 +291,7 @@ func lintFile(f file, ix *index.Index, root string, pl *placer, enabled func(str
 			fs, suppressed, errMsg = nil, 0, fmt.Sprintf("internal error while checking this file: %v", r)
 		}
 	}()
-	cx := &check.Context{Index: ix, Path: f.abs, Rel: pl.rel(f.abs), Lang: f.lang, Text: text}
+	cx := &check.Context{Index: ix, Path: f.abs, Rel: pl.rel(f.abs), Lang: f.lang, Text: text, Kconfig: kc}
 	if f.lang == LangRust {
 		cx.Rust = rustfile.Parse(text)
 	}
