@@ -513,3 +513,50 @@ func TestProgress(t *testing.T) {
 	jsonEq(t, `{"token":"krls-1","value":{"kind":"begin","title":"krls: indexing the kernel tree"}}`, begin.Params)
 	jsonEq(t, `{"token":"krls-1","value":{"kind":"end","message":"1 items of Linux 6.12.0"}}`, end.Params)
 }
+
+// TestOnPublishBarrier: in-process tests can wait on the OnPublish hook instead of reading
+// the protocol; the hook sees each version once it was written.
+func TestOnPublishBarrier(t *testing.T) {
+	type pub struct {
+		uri     protocol.DocumentURI
+		version int32
+	}
+	published := make(chan pub, 16)
+	h := start(t, Options{OnPublish: func(u protocol.DocumentURI, v int32, _ int) { published <- pub{u, v} }})
+	h.initialize(nil)
+	h.notify("textDocument/didOpen", openParams("file:///w/a.rs", "rust", 3, "fn main() {}\n"))
+	select {
+	case p := <-published:
+		if p != (pub{"file:///w/a.rs", 3}) {
+			t.Errorf("published %+v", p)
+		}
+	case <-h.ctx.Done():
+		t.Fatal("no publish")
+	}
+	h.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": "file:///w/a.rs"}})
+	select {
+	case p := <-published:
+		if p != (pub{"file:///w/a.rs", -1}) { // a clear has no version
+			t.Errorf("published %+v", p)
+		}
+	case <-h.ctx.Done():
+		t.Fatal("no clear")
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	h := start(t, Options{})
+	for _, opts := range []any{map[string]any{"logLevel": "loud"}, map[string]any{"checks": "all"}, "kernel"} {
+		m := h.call("initialize", map[string]any{"capabilities": map[string]any{}, "initializationOptions": opts})
+		if errCode(m) != -32602 {
+			t.Errorf("initializationOptions %v: %s, want InvalidParams", opts, m.Raw)
+		}
+	}
+	// The server can still be initialized, and a bad configuration change is ignored.
+	h.initialize(map[string]any{"krls": map[string]any{"logLevel": "warn", "kernel": "/k"}})
+	h.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"logLevel": 7}})
+	h.call("workspace/executeCommand", map[string]any{"command": CmdIndexStatus})
+	if got := h.srv.currentSettings(); got.Kernel != "/k" || got.LogLevel != "warn" {
+		t.Errorf("settings %+v", got)
+	}
+}
