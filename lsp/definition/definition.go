@@ -7,6 +7,8 @@
 package definition
 
 import (
+	"strings"
+
 	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/hover"
 	"krls.dev/krls/lsp/rustfile"
@@ -29,10 +31,32 @@ func loc(ix *index.Index, l index.Loc, generated bool) Location {
 	return out
 }
 
+// Definer holds the hooks of other file kinds. The zero value works.
+type Definer struct {
+	// Config, when set, returns where the Kconfig option name ("CONFIG_NET") is defined
+	// (its `config NET` entries), for a CONFIG_ name written outside bindings:: paths
+	// (`#[cfg(CONFIG_NET)]`, `cfg!(CONFIG_NET)`). The Kconfig model fills it.
+	Config func(name string) []Location
+}
+
+// Rust is (&Definer{}).Rust: definitions without the Kconfig hook.
+func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) ([]Location, error) {
+	return (&Definer{}).Rust(ix, f, text, offset)
+}
+
 // Rust returns the definitions of what is at offset of the parsed file f, nil, nil when
 // nothing is known (no index, a local name, a method call on a value).
-func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) ([]Location, error) {
-	if ix == nil || f == nil || offset < 0 || offset > len(text) {
+func (d *Definer) Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) ([]Location, error) {
+	if f == nil || offset < 0 || offset > len(text) {
+		return nil, nil
+	}
+	if p := f.PathAt(offset); p != nil && len(p.Segments) == 1 && strings.HasPrefix(p.Segments[0], "CONFIG_") && !inBindings(f, offset) {
+		if d.Config == nil {
+			return nil, nil
+		}
+		return d.Config(p.Segments[0]), nil
+	}
+	if ix == nil {
 		return nil, nil
 	}
 	if m := f.MacroAt(offset); m != nil {
@@ -72,4 +96,13 @@ func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) ([]Locatio
 		return []Location{loc(ix, it.Loc, it.Generated)}, nil
 	}
 	return nil, nil
+}
+
+func inBindings(f *rustfile.File, off int) bool {
+	for _, b := range f.Bindings {
+		if b.Range.Contains(off) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,3 +52,19 @@ func TestRust(t *testing.T) {
 		t.Errorf("without an index: %v", got)
 	}
 }
+
+func TestConfigHook(t *testing.T) {
+	src := "#[cfg(CONFIG_NET)]\nfn f() { let y = bindings::CONFIG_HZ; }\n"
+	f := rustfile.Parse([]byte(src))
+	want := []Location{{Path: "/src/net/Kconfig", Line: 7, EndLine: 7}}
+	var asked []string
+	d := &Definer{Config: func(name string) []Location { asked = append(asked, name); return want }}
+	got, _ := d.Rust(nil, f, []byte(src), strings.Index(src, "CONFIG_NET")+3)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	d.Rust(nil, f, []byte(src), strings.Index(src, "CONFIG_HZ")+3)
+	if diff := cmp.Diff([]string{"CONFIG_NET"}, asked); diff != "" {
+		t.Errorf("asked (-want +got):\n%s", diff)
+	}
+}

@@ -25,9 +25,22 @@ type Result struct {
 	Range    Range
 }
 
+// Hoverer holds the hooks of other file kinds. The zero value works.
+type Hoverer struct {
+	// Config, when set, describes the Kconfig option name ("CONFIG_NET") under the cursor in
+	// `#[cfg(CONFIG_NET)]`, `cfg!(CONFIG_NET)` and anywhere else a CONFIG_ name is written
+	// outside bindings:: paths; "" when unknown. The Kconfig model fills it.
+	Config func(name string) string
+}
+
+// Rust is (&Hoverer{}).Rust: hover without the Kconfig hook.
+func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) (*Result, error) {
+	return (&Hoverer{}).Rust(ix, f, text, offset)
+}
+
 // Rust returns the hover at offset of the parsed file f, or nil, nil when there is nothing to
 // say. ix may be nil (then only what the file itself tells is shown).
-func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) (*Result, error) {
+func (h *Hoverer) Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) (*Result, error) {
 	if f == nil || offset < 0 || offset > len(text) {
 		return nil, nil
 	}
@@ -46,11 +59,17 @@ func Rust(ix *index.Index, f *rustfile.File, text []byte, offset int) (*Result, 
 			return &Result{Markdown: Binding(ix, b.Name), Range: Range{b.NameRange.Start, b.NameRange.End}}, nil
 		}
 	}
-	if ix == nil {
+	p := f.PathAt(offset)
+	if p != nil && len(p.Segments) == 1 && strings.HasPrefix(p.Segments[0], "CONFIG_") {
+		if h.Config == nil {
+			return nil, nil
+		}
+		if md := h.Config(p.Segments[0]); md != "" {
+			return &Result{Markdown: md, Range: Range{p.Range.Start, p.Range.End}}, nil
+		}
 		return nil, nil
 	}
-	p := f.PathAt(offset)
-	if p == nil {
+	if ix == nil || p == nil {
 		return nil, nil
 	}
 	it := Resolve(ix, f, p)
