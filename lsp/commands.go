@@ -32,7 +32,18 @@ func init() {
 	methods[protocol.MethodWorkspaceDidChangeConfiguration] = notification((*Server).didChangeConfiguration)
 }
 
+// didChangeConfiguration replaces the settings with the ones sent. Settings that are null or
+// an empty object change nothing: some clients send them to say "pull the configuration",
+// and they must not reset what initializationOptions set.
 func (s *Server) didChangeConfiguration(p *protocol.DidChangeConfigurationParams) error {
+	if m, ok := p.Settings.(map[string]any); p.Settings == nil || ok && len(m) == 0 {
+		return nil
+	}
+	if m, ok := p.Settings.(map[string]any); ok && len(m) == 1 && m["krls"] == nil {
+		if _, has := m["krls"]; has {
+			return nil
+		}
+	}
 	set, err := parseSettings(p.Settings)
 	if err != nil {
 		return err

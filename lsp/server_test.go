@@ -560,3 +560,24 @@ func TestBadSettings(t *testing.T) {
 		t.Errorf("settings %+v", got)
 	}
 }
+
+// TestEmptyConfigurationChange: null or {} settings keep those of initializationOptions.
+func TestEmptyConfigurationChange(t *testing.T) {
+	g := newGate()
+	close(g.release)
+	h := start(t, Options{LoadIndex: g.load})
+	h.initialize(map[string]any{"kernel": "/k1"})
+	for _, set := range []any{nil, map[string]any{}, map[string]any{"krls": nil}} {
+		h.notify("workspace/didChangeConfiguration", map[string]any{"settings": set})
+	}
+	h.call("workspace/executeCommand", map[string]any{"command": CmdIndexStatus})
+	if got := h.srv.currentSettings().Kernel; got != "/k1" {
+		t.Errorf("kernel %q after empty changes, want /k1", got)
+	}
+	// A hover waits for the index: after it, every load that was started has been called.
+	h.notify("textDocument/didOpen", openParams("file:///w/a.rs", "rust", 1, "fn main() {}\n"))
+	h.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": "file:///w/a.rs"}, "position": map[string]any{"line": 0, "character": 3}})
+	if diff := cmp.Diff([]string{"/k1"}, g.kernels()); diff != "" {
+		t.Errorf("loads (-want +got):\n%s", diff)
+	}
+}
