@@ -31,22 +31,28 @@ type worldEntry struct {
 
 var (
 	worldsMu sync.Mutex
-	worlds   = map[[2]string]*worldEntry{}
+	worlds   = map[*index.Index]*worldEntry{}
 )
 
 // worldOf returns the World of an index's tree, loading it on first use (every caller of the
-// same tree waits for the one load); nil without an index or when the tree has no Kconfig.
-// Worlds are kept for the life of the process: a session works on one or two trees.
+// same index waits for the one load); nil without an index or when the tree has no Kconfig.
+// A new index (a reload, krls.reindex) loads a new World, so Kconfig files and Makefiles
+// changed on disk are read again; the Worlds of older indexes are dropped.
 func worldOf(ix *index.Index) *kworld.World {
 	if ix == nil || ix.Root == "" {
 		return nil
 	}
-	key := [2]string{ix.Root, ix.Build}
 	worldsMu.Lock()
-	e := worlds[key]
+	e := worlds[ix]
 	if e == nil {
 		e = &worldEntry{}
-		worlds[key] = e
+		for old := range worlds {
+			if len(worlds) < 2 {
+				break
+			}
+			delete(worlds, old)
+		}
+		worlds[ix] = e
 	}
 	worldsMu.Unlock()
 	e.once.Do(func() {
