@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# install-deps.sh [vscode] [nvim] [nvim010]
+# install-deps.sh [vscode] [nvim] [nvim010] [emacs]
 #
 # Installs what the editor tests need on a clean Debian 12 (run as root), from Debian's packages and
 # the npm registry only. Each step is skipped when already done, so a warm machine pays ~1 s.
@@ -11,7 +11,8 @@
 #   nvim     Debian's neovim (0.7.2 on bookworm)
 #   nvim010  Debian trixie's neovim 0.10 unpacked privately under $KRLS_EDITORS_CACHE/nvim010
 #            (no change to the system's apt state; runs through trixie's own ld.so)
-# With no argument: all three. Prints nothing on stdout but the cache folder on its last line.
+#   emacs    Debian's emacs-nox and elpa-eglot (Emacs 28.2, eglot 1.9)
+# With no argument: all four. Prints nothing on stdout but the cache folder on its last line.
 #
 # Environment: KRLS_EDITORS_CACHE (default /var/tmp/krls-editors).
 set -euo pipefail
@@ -76,6 +77,10 @@ nvim() {
 	apt_install neovim
 }
 
+emacs() {
+	apt_install emacs-nox elpa-eglot
+}
+
 nvim010() {
 	local here=$CACHE/nvim010
 	if [ -x "$here/nvim" ] && "$here/nvim" --version >/dev/null 2>&1; then return 0; fi
@@ -107,10 +112,10 @@ SH
 	"$here/nvim" --version | head -1 >&2
 }
 
-[ $# -gt 0 ] || set -- vscode nvim nvim010
+[ $# -gt 0 ] || set -- vscode nvim nvim010 emacs
 for what in "$@"; do
 	case "$what" in
-	vscode | nvim | nvim010) "$what" ;;
+	vscode | nvim | nvim010 | emacs) "$what" ;;
 	*) echo "install-deps.sh: unknown part $what" >&2; exit 2 ;;
 	esac
 done

@@ -12,7 +12,9 @@ local function out(s)
   io.stdout:write(string.format("[%6.2fs] %s\n", (vim.loop.hrtime() - t0) / 1e9, s))
 end
 local function env(name)
-  return assert(os.getenv(name), name .. " not set")
+  local v = os.getenv(name)
+  assert(v, name .. " not set")
+  return v
 end
 
 local function fail(msg)
