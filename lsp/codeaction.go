@@ -41,7 +41,13 @@ func (s *Server) codeAction(p *protocol.CodeActionParams) (work, error) {
 			diag := s.diagnostic(doc, f)
 			for _, fix := range f.Fixes {
 				if len(fix.Edits) == 0 {
-					continue // "open the docs" fixes have no LSP form without a client command
+					if fix.DocURL != "" { // "open the docs": the server asks the client to
+						out = append(out, protocol.CodeAction{
+							Title: fix.Title, Kind: protocol.QuickFix,
+							Command: &protocol.Command{Title: fix.Title, Command: CmdOpenDocs, Arguments: []any{fix.DocURL}},
+						})
+					}
+					continue
 				}
 				ca := protocol.CodeAction{
 					Title:       fix.Title,

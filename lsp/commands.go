@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"krls.dev/krls/lsp/source"
 )
@@ -25,6 +27,9 @@ const (
 	// CmdOpenMakefileLine takes a .rs file (path or URI) and answers the Locations of the
 	// Makefile/Kbuild lines that build it.
 	CmdOpenMakefileLine = "krls.openMakefileLine"
+	// CmdOpenDocs takes a URL (the "open the docs" fixes of checks) and asks the client to
+	// open it with window/showDocument; it answers whether the client did.
+	CmdOpenDocs = "krls.openDocs"
 )
 
 func init() {
@@ -66,6 +71,24 @@ func (s *Server) executeCommand(p *protocol.ExecuteCommandParams) (work, error) 
 		return func(context.Context) (any, error) { return nil, nil }, nil
 	case CmdIndexStatus:
 		return func(context.Context) (any, error) { return s.idx.status(), nil }, nil
+	case CmdOpenDocs:
+		if !strings.HasPrefix(arg, "https://") && !strings.HasPrefix(arg, "http://") {
+			return nil, invalidParams("%s takes one http(s) URL", p.Command)
+		}
+		return func(ctx context.Context) (any, error) {
+			var res struct {
+				Success bool `json:"success"`
+			}
+			_, err := s.conn.Call(ctx, "window/showDocument", map[string]any{"uri": arg, "external": true}, &res)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, err
+				}
+				s.log.Debug("window/showDocument refused", zap.Error(err))
+				return false, nil
+			}
+			return res.Success, nil
+		}, nil
 	case CmdOpenKconfigEntry, CmdOpenMakefileLine:
 		if arg == "" {
 			return nil, invalidParams("%s takes one string argument", p.Command)

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/protocol"
 
 	"krls.dev/krls/index"
+	"krls.dev/krls/lsp/lsptest"
 	"krls.dev/krls/lsp/source"
 )
 
@@ -60,5 +62,33 @@ func TestOpenCommands(t *testing.T) {
 	}
 	if m := h.call("workspace/executeCommand", map[string]any{"command": CmdOpenKconfigEntry}); errCode(m) != -32602 {
 		t.Errorf("without argument: %s", m.Raw)
+	}
+}
+
+// TestOpenDocs: krls.openDocs asks the client to open the URL with window/showDocument.
+func TestOpenDocs(t *testing.T) {
+	h := start(t, Options{})
+	var asked []string
+	var mu sync.Mutex
+	h.c.OnRequest = func(m lsptest.Message) (any, *lsptest.Error) {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, m.Method+" "+string(m.Params))
+		return map[string]any{"success": true}, nil
+	}
+	h.initialize(nil)
+	const url = "https://rust.docs.kernel.org/kernel/sync/lock/struct.Lock.html#method.lock"
+	m := h.call("workspace/executeCommand", map[string]any{"command": CmdOpenDocs, "arguments": []any{url}})
+	if string(m.Result) != "true" {
+		t.Errorf("openDocs: %s", m.Raw)
+	}
+	mu.Lock()
+	want := []string{`window/showDocument {"external":true,"uri":"` + url + `"}`}
+	if diff := cmp.Diff(want, asked); diff != "" {
+		t.Errorf("requests to the client (-want +got):\n%s", diff)
+	}
+	mu.Unlock()
+	if m := h.call("workspace/executeCommand", map[string]any{"command": CmdOpenDocs, "arguments": []any{"file:///etc/passwd"}}); errCode(m) != -32602 {
+		t.Errorf("non-http URL: %s", m.Raw)
 	}
 }

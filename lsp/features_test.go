@@ -164,3 +164,41 @@ func TestDiagnosticsAndFeatures(t *testing.T) {
 		t.Errorf("with bindings-direct off: %v %v", d.Diagnostics, err)
 	}
 }
+
+// TestDocsCodeAction: a fix that only points at the docs becomes a code action running
+// krls.openDocs.
+func TestDocsCodeAction(t *testing.T) {
+	ix := &index.Index{Root: "/tree", Build: "/tree", Version: "6.12.0",
+		Items: []index.Item{
+			{Path: "bindings::mutex_lock", Name: "mutex_lock", Kind: index.KindFn, Source: index.SourceHelpers, Sig: "pub fn mutex_lock(lock: *mut mutex)", Generated: true},
+			{Path: "kernel::sync::lock::Lock", Name: "Lock", Kind: index.KindStruct, Source: index.SourceKernel, Sig: "pub struct Lock<T: ?Sized, B: Backend>"},
+			{Path: "kernel::sync::lock::Lock::lock", Name: "lock", Kind: index.KindMethod, Parent: "kernel::sync::lock::Lock", Source: index.SourceKernel, Sig: "pub fn lock(&self) -> Guard<'_, T, B>"},
+		},
+		Wrappers: map[string][]index.Wrapper{"bindings::mutex_lock": {{API: "kernel::sync::lock::Lock::lock", Depth: 2,
+			Via: []string{"kernel::sync::lock::Lock::lock", "kernel::sync::lock::mutex::MutexBackend::lock"}}}},
+	}
+	ix.Finish()
+	h := start(t, Options{LoadIndex: func(context.Context, Settings) (*index.Index, error) { return ix, nil }})
+	h.initialize(map[string]any{"checks": map[string]bool{"unsafe-block-safety": false}})
+	const uri = "file:///tree/drivers/misc/b.rs"
+	text := "fn f(m: *mut u8) {\n    unsafe { bindings::mutex_lock(m) };\n}\n"
+	h.notify("textDocument/didOpen", openParams(uri, "rust", 1, text))
+	i := strings.Index(text, "bindings::mutex_lock")
+	p := utf16Pos(text, i)
+	m := h.call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": protocol.Range{Start: p, End: p}, "context": map[string]any{"diagnostics": []any{}}})
+	var actions []protocol.CodeAction
+	if err := json.Unmarshal(m.Result, &actions); err != nil {
+		t.Fatalf("%s: %v", m.Raw, err)
+	}
+	found := false
+	for _, a := range actions {
+		if a.Command != nil && a.Command.Command == CmdOpenDocs && len(a.Command.Arguments) == 1 &&
+			strings.HasPrefix(a.Command.Arguments[0].(string), "https://") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no openDocs action: %s", m.Result)
+	}
+}

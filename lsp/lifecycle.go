@@ -23,7 +23,7 @@ func init() {
 }
 
 // Commands are the commands of workspace/executeCommand.
-var Commands = []string{CmdReindex, CmdIndexStatus, CmdOpenKconfigEntry, CmdOpenMakefileLine}
+var Commands = []string{CmdReindex, CmdIndexStatus, CmdOpenKconfigEntry, CmdOpenMakefileLine, CmdOpenDocs}
 
 // capabilities are what the server offers.
 func capabilities() protocol.ServerCapabilities {
