@@ -184,11 +184,15 @@ local ok, err = pcall(function()
   end
   out("diagnostic: line " .. (diag.lnum + 1) .. " " .. diag.message)
 
-  -- Skeletons come through the server's completion, adapted to the tree: on a new last line,
-  -- "kmod" offers kmodule, and kmodule_params only where module! takes params.
-  local last = vim.api.nvim_buf_line_count(buf)
-  vim.api.nvim_buf_set_lines(buf, last, last, false, { "kmod" })
-  comp = request(buf, "textDocument/completion", pos_params(buf, last + 1, 5))
+  -- Skeletons come through the server's completion, adapted to the tree: in a new (unsaved)
+  -- module file, "kmod" offers kmodule, and kmodule_params only where module! takes params.
+  vim.cmd("edit " .. vim.fn.fnameescape(tree .. "/samples/rust/krls_new_module.rs"))
+  local nb = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(nb, 0, -1, false, { "kmod" })
+  if not vim.wait(5000, function() return krls.buf_clients(nb)[1] ~= nil end, 20) then
+    return fail("new module buffer not attached")
+  end
+  comp = request(nb, "textDocument/completion", pos_params(nb, 1, 5))
   local skel = {}
   for _, it in ipairs(comp and (comp.items or comp) or {}) do
     if it.insertTextFormat == 2 then
@@ -197,7 +201,7 @@ local ok, err = pcall(function()
   end
   out("skeletons for kmod: " .. table.concat(vim.tbl_keys(skel), ","))
   if not skel.kmodule then
-    problem("no kmodule snippet item in a Rust file")
+    problem("no kmodule snippet item in a new Rust file")
   else
     if (skel.kmodule_params ~= nil) ~= (env("EXPECT_PARAMS") == "1") then
       problem("kmodule_params offered = " .. tostring(skel.kmodule_params ~= nil) .. ", tree has params = " .. env("EXPECT_PARAMS"))
@@ -207,7 +211,8 @@ local ok, err = pcall(function()
       problem("kmodule body: " .. body)
     end
   end
-  vim.api.nvim_buf_set_lines(buf, last, last + 1, false, {})
+  vim.cmd("bwipeout! " .. nb)
+  vim.api.nvim_set_current_buf(buf)
 
   -- Status, then :KrlsOpenMakefile / :KrlsOpenKconfig through the plugin's functions.
   local status
