@@ -277,13 +277,27 @@ local ok, err = pcall(function()
   if krls.root_dir(vim.api.nvim_buf_get_name(kb)) ~= env("KBUILD_DIR") then
     return fail("Kbuild root " .. tostring(krls.root_dir(vim.api.nvim_buf_get_name(kb))))
   end
-  out("Kbuild: filetype make, root " .. env("KBUILD_DIR"))
+  local kbc
+  if not vim.wait(10000, function()
+    kbc = krls.buf_clients(kb)[1]
+    return kbc ~= nil and kbc.initialized ~= false and kbc.server_capabilities ~= nil
+  end, 20) then
+    return fail("Kbuild buffer not attached")
+  end
+  if kbc.id == client.id then
+    return fail("Kbuild of an out-of-tree module shares the kernel tree's client")
+  end
+  out("Kbuild: filetype make, root " .. env("KBUILD_DIR") .. ", client " .. kbc.id)
 
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients
   for _, c in ipairs(get()) do
     vim.lsp.stop_client(c.id)
   end
-  vim.wait(5000, function() return #get() == 0 end, 20)
+  if not vim.wait(5000, function() return #get() == 0 end, 20) then
+    for _, c in ipairs(get()) do
+      out("still running after stop: client " .. c.id .. " root " .. tostring(c.config.root_dir))
+    end
+  end
   if #problems > 0 then
     return fail(#problems .. " problem(s): " .. table.concat(problems, "; "))
   end
