@@ -101,6 +101,9 @@ func TestDiagnosticsAndFeatures(t *testing.T) {
 	}
 	fixed := false
 	for _, a := range actions {
+		if a.Edit == nil {
+			continue // a docs action
+		}
 		at, names := false, false
 		for _, e := range a.Edit.Changes[protocol.DocumentURI(uri)] {
 			at = at || e.Range == want
