@@ -84,6 +84,11 @@ var checks = []*check.Check{
 	},
 }
 
+// userspace reports whether a file of the tree belongs to tools/, built by its own Makefiles
+// for user space: their CONFIG_FLAGS, CONFIG_LIBS (tools/lib/traceevent of 6.1) are make
+// variables, not Kconfig options.
+func userspace(rel string) bool { return strings.HasPrefix(rel, "tools/") }
+
 func worldOf(ctx *check.Context) *World {
 	w, _ := ctx.Kconfig.(*World)
 	return w
@@ -117,9 +122,11 @@ func runUnknown(ctx *check.Context) []check.Finding {
 	if w == nil {
 		return nil
 	}
-	uses := MakefileUses(ctx.Text)
+	var uses []Use
 	if ctx.Lang == LangRust {
 		uses = RustUses(ctx.Text)
+	} else if !userspace(w.Rel(ctx.Path)) {
+		uses = MakefileUses(ctx.Text)
 	}
 	var out []check.Finding
 	for _, u := range uses {

@@ -171,7 +171,7 @@ func (w *World) buildRefs() {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if p != w.Root && (strings.HasPrefix(name, ".") || name == "Documentation") {
+			if p != w.Root && (strings.HasPrefix(name, ".") || name == "Documentation" || userspace(w.Rel(p))) {
 				return filepath.SkipDir
 			}
 			return nil
