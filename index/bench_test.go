@@ -36,6 +36,7 @@ func rustFiles(b *testing.B, root string) []string {
 func BenchmarkReadBytes(b *testing.B) {
 	files := rustFiles(b, kerneltest.Tree(b, "6.12"))
 	var n int64
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		n = 0
 		for _, f := range files {
@@ -58,6 +59,8 @@ func BenchmarkBuildCold(b *testing.B) {
 		b.Fatal(err)
 	}
 	var ix *Index
+	b.ReportAllocs()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		if ix, err = Build(context.Background(), tr, nil); err != nil {
 			b.Fatal(err)
@@ -77,6 +80,7 @@ func BenchmarkOpenWarm(b *testing.B) {
 		b.Fatal(err)
 	}
 	info, _ := os.Stat(db)
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		_, st, err := Open(context.Background(), tr, db, false)
 		if err != nil || st.From != "database" {
@@ -108,6 +112,7 @@ func BenchmarkRefreshOneFile(b *testing.B) {
 		}
 		stale.CrateFiles = append(stale.CrateFiles, cf)
 	}
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		if _, err := Build(context.Background(), tr, &stale); err != nil {
 			b.Fatal(err)

@@ -274,6 +274,8 @@ func FuzzParseHelpers(f *testing.F) {
 
 func BenchmarkParseHelpers(b *testing.B) {
 	root := kerneltest.Tree(b, "6.12")
+	b.ReportAllocs()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		ParseHelpers(root)
 	}

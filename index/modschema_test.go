@@ -239,6 +239,8 @@ func FuzzParseModuleMacros(f *testing.F) {
 
 func BenchmarkParseModuleMacros(b *testing.B) {
 	root := kerneltest.Tree(b, "6.12")
+	b.ReportAllocs()
+	defer bgBenchCPU(b)()
 	for b.Loop() {
 		ParseModuleMacros(root)
 	}

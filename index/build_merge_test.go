@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+package index
+
+import (
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestMergeItems checks the merge of Build against the stable sort of the concatenation,
+// which is what Finish used to do, on parts with many equal paths.
+func TestMergeItems(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for round := 0; round < 200; round++ {
+		var parts [][]Item
+		var perms [][]int32
+		var all []Item
+		for k := r.Intn(5); k >= 0; k-- {
+			var part []Item
+			for i := r.Intn(20); i > 0; i-- {
+				part = append(part, Item{Path: string(rune('a' + r.Intn(6))), Name: string(rune('A' + len(all)%26)), Sig: strings.Repeat("x", len(parts))})
+				all = append(all, part[len(part)-1])
+			}
+			if r.Intn(3) == 0 {
+				slices.SortStableFunc(part, func(a, b Item) int { return strings.Compare(a.Path, b.Path) })
+				copy(all[len(all)-len(part):], part)
+			}
+			parts = append(parts, part)
+			perms = append(perms, pathOrder(part))
+		}
+		want := slices.Clone(all)
+		slices.SortStableFunc(want, func(a, b Item) int { return strings.Compare(a.Path, b.Path) })
+		if len(want) == 0 {
+			want = nil
+		}
+		if diff := cmp.Diff(want, mergeItems(parts, perms)); diff != "" {
+			t.Fatalf("round %d: mergeItems (-want +got):\n%s", round, diff)
+		}
+	}
+}
