@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 // Package nvimtest tests the krls Neovim plugin (editors/nvim) in real headless Neovims against
-// the real krls server and the real 6.12 tree: attach through require("krls").setup(), and through
-// the 0.11-style lsp/krls.lua config; hover and definition of KVec, module! key completion, the
-// bindings-direct diagnostic, the status and open-Makefile/open-Kconfig commands, filetypes.
+// the real krls server and the real 6.12 tree (and 6.1): attach through require("krls").setup(),
+// and through the 0.11-style lsp/krls.lua config; hover and definition of KVec (ThisModule on 6.1),
+// module! key completion, the bindings-direct diagnostic, skeleton completion (Rust, Kconfig), the
+// status and open-Makefile/open-Kconfig commands, filetypes and roots of Kconfig and Kbuild.
 //
 // Neovims: `nvim` on PATH (Debian 12: 0.7.2) and, when present, Debian trixie's 0.10 unpacked by
 // editors/install-deps.sh nvim010 ($KRLS_NVIM010, default /var/tmp/krls-editors/nvim010/nvim).
@@ -70,7 +71,9 @@ func missing(t *testing.T, what string) {
 type expectations struct {
 	keys        []string // module! keys after `license` in EXPECTED_KEYS
 	params      bool     // EXPECTED_KEYS has params
-	defFile     string   // file under the tree defining `pub type KVec`
+	hoverWord   string   // the item hovered and followed: KVec, or ThisModule before KVec existed
+	defFile     string   // file under the tree defining it
+	author      string   // `author: "` or, where module! takes byte strings (6.1), `author: b"`
 	kconfigLine int      // line of `config SAMPLE_RUST_MINIMAL` in samples/rust/Kconfig
 }
 
@@ -96,19 +99,31 @@ func expect(t *testing.T, tree string) expectations {
 	if len(e.keys) == 0 {
 		t.Fatal("no module! key after license")
 	}
-	kvecRe := regexp.MustCompile(`(?m)^pub type KVec<`)
+	e.author = `author: "`
+	if strings.Contains(string(mod), `"author" => info.author = Some(expect_byte_string(it))`) {
+		e.author = `author: b"`
+	}
+	sample, err := os.ReadFile(filepath.Join(tree, "samples/rust/rust_minimal.rs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.hoverWord = "ThisModule"
+	defRe := regexp.MustCompile(`(?m)^pub struct ThisModule\b`)
+	if strings.Contains(string(sample), "KVec<") {
+		e.hoverWord, defRe = "KVec", regexp.MustCompile(`(?m)^pub type KVec<`)
+	}
 	err = filepath.WalkDir(filepath.Join(tree, "rust/kernel"), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rs") {
 			return err
 		}
 		b, err := os.ReadFile(p)
-		if err == nil && kvecRe.Match(b) {
+		if err == nil && defRe.Match(b) {
 			e.defFile, _ = filepath.Rel(tree, p)
 		}
 		return nil
 	})
 	if err != nil || e.defFile == "" {
-		t.Fatalf("no `pub type KVec<` under rust/kernel (%v)", err)
+		t.Fatalf("no %s under rust/kernel (%v)", defRe, err)
 	}
 	kc, err := os.ReadFile(filepath.Join(tree, "samples/rust/Kconfig"))
 	if err != nil {
@@ -142,27 +157,29 @@ func neovims(t *testing.T) map[string]string {
 }
 
 func TestPlugin(t *testing.T) {
-	tree := kerneltest.Tree(t, "6.12")
 	nvims := neovims(t)
 	if nvims["system"] == "" {
 		missing(t, "nvim")
 	}
 	bin := krls(t)
-	e := expect(t, tree)
 	plugin, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct{ name, nvim, mode string }{
-		{"system/setup", nvims["system"], "setup"},
-		{"0.10/setup", nvims["0.10"], "setup"},
-		{"0.10/lspconfig", nvims["0.10"], "lspconfig"},
+	cases := []struct{ name, nvim, mode, ver, check string }{
+		{"system/setup", nvims["system"], "setup", "6.12", "bindings-direct"},
+		{"0.10/setup", nvims["0.10"], "setup", "6.12", "bindings-direct"},
+		{"0.10/lspconfig", nvims["0.10"], "lspconfig", "6.12", "bindings-direct"},
+		// 6.1: byte strings, only `alias` after license, no KVec and no safe Mutex to point to.
+		{"system/setup/6.1", nvims["system"], "setup", "6.1", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.nvim == "" {
 				missing(t, "Neovim "+c.name)
 			}
+			tree := kerneltest.Tree(t, c.ver)
+			e := expect(t, tree)
 			run := t.TempDir()
 			kbuild := filepath.Join(run, "oot")
 			if err := os.MkdirAll(kbuild, 0o755); err != nil {
@@ -179,7 +196,7 @@ func TestPlugin(t *testing.T) {
 			cmd.Env = append(os.Environ(),
 				"PLUGIN_DIR="+plugin, "KRLS_BIN="+bin, "KRLS_TREE="+tree, "KBUILD_DIR="+kbuild,
 				"MODE="+c.mode, "EXPECT_KEYS="+strings.Join(e.keys, ","), "EXPECT_DEF_FILE="+e.defFile,
-				fmt.Sprintf("EXPECT_KCONFIG_LINE=%d", e.kconfigLine), "EXPECT_CHECK=bindings-direct",
+				fmt.Sprintf("EXPECT_KCONFIG_LINE=%d", e.kconfigLine), "EXPECT_CHECK="+c.check, "HOVER_WORD="+e.hoverWord, "EXPECT_AUTHOR="+e.author,
 				fmt.Sprintf("EXPECT_PARAMS=%d", map[bool]int{false: 0, true: 1}[e.params]),
 				// Neovim's state and log, and krls's index cache, stay in the test's folder.
 				"HOME="+run, "XDG_CONFIG_HOME="+run+"/config", "XDG_DATA_HOME="+run+"/data",

@@ -6,7 +6,8 @@
 --   PLUGIN_DIR, KRLS_BIN, KRLS_TREE, KBUILD_DIR, MODE (setup | lspconfig),
 --   EXPECT_KEYS (module! keys the completion must offer after `license`),
 --   EXPECT_DEF_FILE (file under the tree that defines KVec), EXPECT_KCONFIG_LINE,
---   EXPECT_CHECK (diagnostic code of the bindings check)
+--   EXPECT_CHECK (diagnostic code of the bindings check; "" = none expected), HOVER_WORD,
+--   EXPECT_PARAMS (1 if module! takes params), EXPECT_AUTHOR (the author key as the tree writes it)
 local t0 = vim.loop.hrtime()
 local function out(s)
   io.stdout:write(string.format("[%6.2fs] %s\n", (vim.loop.hrtime() - t0) / 1e9, s))
@@ -114,28 +115,30 @@ local ok, err = pcall(function()
     return fail("root_dir " .. tostring(client.config.root_dir) .. ", want " .. tree)
   end
 
-  -- Hover on KVec: retried until the background index is ready.
-  local kl, kc = find_line(buf, "KVec<i32>")
+  -- Hover on HOVER_WORD (KVec on 6.12): retried until the background index is ready.
+  local word = env("HOVER_WORD")
+  local kl, kc = find_line(buf, "[^%w_]" .. word .. "[^%w_]")
+  kc = kc + 1
   local hover
   if not vim.wait(120000, function()
     local r = request(buf, "textDocument/hover", pos_params(buf, kl, kc + 1))
     if r and r.contents then
       hover = type(r.contents) == "table" and (r.contents.value or vim.inspect(r.contents)) or r.contents
-      return hover:find("KVec", 1, true) ~= nil
+      return hover:find(word, 1, true) ~= nil
     end
     return false
   end, 200) then
-    return fail("no hover on KVec: " .. tostring(hover))
+    return fail("no hover on " .. word .. ": " .. tostring(hover))
   end
   out("hover: " .. hover:gsub("%s+", " "):sub(1, 120))
 
-  -- Definition of KVec lands in rust/kernel.
+  -- Its definition lands in rust/kernel.
   local def = request(buf, "textDocument/definition", pos_params(buf, kl, kc + 1), 60000)
   if def and def.uri then
     def = { def }
   end
   if not def or #def == 0 then
-    return fail("no definition of KVec")
+    return fail("no definition of " .. word)
   end
   local target = vim.uri_to_fname(def[1].uri or def[1].targetUri)
   local want = vim.fn.resolve(tree .. "/" .. env("EXPECT_DEF_FILE"))
@@ -171,7 +174,7 @@ local ok, err = pcall(function()
   vim.api.nvim_buf_set_lines(buf, il, il, false,
     { "        let _ = unsafe { bindings::mutex_lock(core::ptr::null_mut()) };" })
   local code, diag = env("EXPECT_CHECK"), nil
-  if not vim.wait(30000, function()
+  if code ~= "" and not vim.wait(30000, function()
     for _, d in ipairs(vim.diagnostic.get(buf)) do
       if d.lnum == il and (d.code == code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code == code)) then
         diag = d
@@ -182,7 +185,10 @@ local ok, err = pcall(function()
   end, 50) then
     return fail("no " .. code .. " diagnostic on line " .. (il + 1) .. ": " .. vim.inspect(vim.diagnostic.get(buf)))
   end
-  out("diagnostic: line " .. (diag.lnum + 1) .. " " .. diag.message)
+  if diag then
+    out("diagnostic: line " .. (diag.lnum + 1) .. " " .. diag.message)
+  end
+  vim.api.nvim_buf_set_lines(buf, il, il + 1, false, {})
 
   -- Skeletons come through the server's completion, adapted to the tree: in a new (unsaved)
   -- module file, "kmod" offers kmodule, and kmodule_params only where module! takes params.
@@ -207,7 +213,7 @@ local ok, err = pcall(function()
       problem("kmodule_params offered = " .. tostring(skel.kmodule_params ~= nil) .. ", tree has params = " .. env("EXPECT_PARAMS"))
     end
     local body = skel.kmodule.insertText or (skel.kmodule.textEdit and skel.kmodule.textEdit.newText) or ""
-    if not body:find("module! {", 1, true) or not body:find('author: "', 1, true) then
+    if not body:find("module! {", 1, true) or not body:find(env("EXPECT_AUTHOR"), 1, true) then
       problem("kmodule body: " .. body)
     end
   end
