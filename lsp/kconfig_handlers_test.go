@@ -114,6 +114,14 @@ func TestKconfigFeaturesReal(t *testing.T) {
 	if !strings.Contains(string(m.Result), "lib/kunit/Kconfig") {
 		t.Errorf("Rust cfg hover: %s", m.Result)
 	}
+	// Rust: completion of CONFIG_ in a cfg through the completion hook.
+	rs2 := "#[cfg(CONFIG_SAMPLE_RUST_MIN)]\nfn g() {}\n"
+	r2URI := string(source.URI(filepath.Join(root, "samples/rust/y.rs")))
+	h.notify("textDocument/didOpen", openParams(r2URI, "rust", 1, rs2))
+	m = h.call("textDocument/completion", at(r2URI, rs2, "CONFIG_SAMPLE_RUST_MIN⁁"))
+	if !strings.Contains(string(m.Result), `"CONFIG_SAMPLE_RUST_MINIMAL"`) {
+		t.Errorf("Rust cfg completion: %s", m.Result)
+	}
 	h.exit()
 }
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"krls.dev/krls/snippets"
 )
 
 // at returns the text of rel in w and the offset of the caret ⁁ in locator, matched at its
@@ -356,6 +358,21 @@ func TestCompletionReal(t *testing.T) {
 			if m[n] {
 				t.Errorf("%s %q: unwanted %s", tc.lang, tc.text, n)
 			}
+		}
+	}
+	// The skeletons of package snippets at the start of a line, after the keywords.
+	v, _ := snippets.VariantOf(w.Root)
+	for _, lang := range []string{LangKconfig, LangMakefile} {
+		want := snippets.For(lang, v)
+		if len(want) == 0 {
+			continue
+		}
+		found := false
+		for _, it := range w.Complete(lang, []byte("\n"), 1) {
+			found = found || it.Kind == "snippet" && it.Label == want[0].Prefix && it.InsertText == want[0].Body
+		}
+		if !found {
+			t.Errorf("%s: no snippet %q at the start of a line", lang, want[0].Prefix)
 		}
 	}
 	// The Rust hook.
