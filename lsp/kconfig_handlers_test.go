@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,6 +122,42 @@ func TestKconfigFeaturesReal(t *testing.T) {
 	m = h.call("textDocument/completion", at(r2URI, rs2, "CONFIG_SAMPLE_RUST_MIN⁁"))
 	if !strings.Contains(string(m.Result), `"CONFIG_SAMPLE_RUST_MINIMAL"`) {
 		t.Errorf("Rust cfg completion: %s", m.Result)
+	}
+	// A new module file: module-not-built, and the code action edits the folder's Makefile and
+	// Kconfig (nothing is written: the edit goes to the editor).
+	nm := "module! {\n    type: RustNew,\n    name: \"rust_new\",\n    license: \"GPL\",\n}\n"
+	nURI := string(source.URI(filepath.Join(root, "samples/rust/rust_new.rs")))
+	h.notify("textDocument/didOpen", openParams(nURI, "rust", 1, nm))
+	d, _, err = h.c.WaitDiagnostics(h.ctx, 0, nURI, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mustJSON(t, d.Diagnostics)), "module-not-built") {
+		t.Fatalf("diagnostics of a new module: %s", mustJSON(t, d.Diagnostics))
+	}
+	m = h.call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": nURI},
+		"range": rng(0, 0, 0, 1), "context": map[string]any{"diagnostics": []any{}}})
+	var actions []struct {
+		Title string `json:"title"`
+		Edit  struct {
+			Changes map[string][]struct {
+				NewText string `json:"newText"`
+			} `json:"changes"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(m.Result, &actions); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range actions {
+		for u, es := range a.Edit.Changes {
+			for _, e := range es {
+				got = append(got, filepath.Base(u)+": "+strings.SplitN(e.NewText, "\n", 2)[0])
+			}
+		}
+	}
+	if !slices.Contains(got, "Makefile: obj-$(CONFIG_SAMPLE_RUST_NEW)\t\t\t+= rust_new.o") || !slices.Contains(got, "Kconfig: config SAMPLE_RUST_NEW") {
+		t.Errorf("code action edits: %q", got)
 	}
 	h.exit()
 }
