@@ -65,29 +65,57 @@ func directBindings(withWrapper bool) func(*Context) []Finding {
 				continue // bindings-unknown
 			}
 			ws := ix.WrappersOf(b.Name)
-			if withWrapper != (len(ws) > 0) {
+			safe := safeWrappers(ws)
+			if withWrapper != (len(safe) > 0) {
 				continue
 			}
 			if !withWrapper {
-				out = append(out, Finding{Range: rng(b.Range),
-					Message: fmt.Sprintf("%s has no safe abstraction in the kernel crate yet", "bindings::"+b.Name)})
+				msg := fmt.Sprintf("bindings::%s has no safe abstraction in the kernel crate yet", b.Name)
+				if len(ws) > 0 {
+					// Only unsafe APIs reach it (6.12's kmap_local_page: Page::read_raw and
+					// friends); they still state their safety requirements, so name them.
+					msg += "; unsafe kernel APIs that wrap it: " + apiList(ws, len(ws))
+				}
+				out = append(out, Finding{Range: rng(b.Range), Message: msg})
 				continue
 			}
-			names := make([]string, 0, 3)
-			for i := 0; i < len(ws) && i < 3; i++ {
-				names = append(names, "`"+ws[i].API+"`")
-			}
-			more := ""
-			if len(ws) > 3 {
-				more = fmt.Sprintf(" (and %d more)", len(ws)-3)
+			// Name the best wrapper and those as direct as it (the pr_* macros all reach
+			// _printk in as many calls); the hover lists every one.
+			n := 1
+			for n < len(safe) && safe[n].Depth == safe[0].Depth {
+				n++
 			}
 			f := Finding{Range: rng(b.Range),
-				Message: fmt.Sprintf("direct use of bindings::%s in a module: use the safe %s%s", b.Name, strings.Join(names, ", "), more)}
-			f.Fixes = wrapperFixes(ctx, b, ws)
+				Message: fmt.Sprintf("direct use of bindings::%s in a module: use the safe %s", b.Name, apiList(safe, n))}
+			f.Fixes = wrapperFixes(ctx, b, safe)
 			out = append(out, f)
 		}
 		return out
 	}
+}
+
+// safeWrappers keeps the wrappers that are not unsafe, in the index's order (best first).
+func safeWrappers(ws []index.Wrapper) []index.Wrapper {
+	var out []index.Wrapper
+	for _, w := range ws {
+		if !w.Unsafe {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// apiList names the first n APIs of ws (three at most), and how many more there are.
+func apiList(ws []index.Wrapper, n int) string {
+	names := make([]string, 0, 3)
+	for i := 0; i < n && i < 3; i++ {
+		names = append(names, "`"+ws[i].API+"`")
+	}
+	s := strings.Join(names, ", ")
+	if n > 3 {
+		s += fmt.Sprintf(" (and %d more)", n-3)
+	}
+	return s
 }
 
 // wrapperFixes offers to rewrite a call into the wrapper when the wrapper is a safe free
