@@ -208,10 +208,12 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	root := tree.Root
 	kwc := kworldOf(tree, log) // loads while the index opens
-	ix, err := openIndex(ctx, tree, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "krls lint: index of %s: %v\n", tree.Root, err)
-		return 2
+	var ix *index.Index
+	if needsIndex(all, enabled) {
+		if ix, err = openIndex(ctx, tree, log); err != nil {
+			fmt.Fprintf(stderr, "krls lint: index of %s: %v\n", tree.Root, err)
+			return 2
+		}
 	}
 	var kc any
 	if w := <-kwc; w != nil {
@@ -279,6 +281,17 @@ func listChecks(w io.Writer, all []*check.Check) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "%-28s %-8s %s\n", c.ID, lint.SeverityName(c.Severity), strings.TrimSpace(c.Summary))
 	}
+}
+
+// needsIndex reports whether an enabled check needs the index; when none does (say
+// `--enable config-unknown`), lint neither opens nor builds it.
+func needsIndex(all []*check.Check, enabled func(string) bool) bool {
+	for _, c := range all {
+		if c.NeedsIndex && enabled(c.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // kworldOf loads the Kconfig/Kbuild model of the tree for the Kconfig and Makefile checks,

@@ -84,3 +84,11 @@ func TestChecksDocComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsIndex(t *testing.T) {
+	all := []*check.Check{{ID: "a", NeedsIndex: true}, {ID: "b"}}
+	only := func(id string) func(string) bool { return func(x string) bool { return x == id } }
+	if !needsIndex(all, only("a")) || needsIndex(all, only("b")) {
+		t.Error("needsIndex must follow the enabled checks' NeedsIndex")
+	}
+}
