@@ -64,7 +64,7 @@ func (st *indexState) reload(set Settings) {
 	go func() {
 		defer st.wg.Done()
 		defer cancel()
-		prog := st.s.beginProgress(ctx, "krls: indexing the kernel tree")
+		prog := st.s.beginProgress("krls: indexing the kernel tree")
 		var ix *index.Index
 		err := func() (err error) {
 			defer func() {

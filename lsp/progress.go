@@ -20,7 +20,10 @@ type progress struct {
 }
 
 // beginProgress starts reporting; a no-op when the client does not support progress.
-func (s *Server) beginProgress(ctx context.Context, title string) *progress {
+//
+// The progress lives on the server's context, not the work's: a load that ends (and cancels
+// its context) before the client acknowledged the token still reports begin and end.
+func (s *Server) beginProgress(title string) *progress {
 	if !s.supportsProgress() {
 		return nil
 	}
@@ -34,12 +37,12 @@ func (s *Server) beginProgress(ctx context.Context, title string) *progress {
 		defer s.work.Done()
 		select {
 		case <-s.initialized:
-		case <-ctx.Done():
+		case <-s.ctx.Done():
 			return
 		case <-s.exited:
 			return
 		}
-		_, err := s.conn.Call(ctx, protocol.MethodWorkDoneProgressCreate,
+		_, err := s.conn.Call(s.ctx, protocol.MethodWorkDoneProgressCreate,
 			&protocol.WorkDoneProgressCreateParams{Token: *token}, nil)
 		if err != nil {
 			s.log.Debug("workDoneProgress/create refused", zap.Error(err))
