@@ -69,7 +69,7 @@ var checks = []*check.Check{
 	{
 		ID: "kconfig-module-name", Name: "Help names another module", Severity: check.Warning, Langs: []string{LangKconfig},
 		Summary: "The help says \"the module will be called X\" while the Makefile line of the option builds another object.",
-		Why:     "The module name is the object's name on the `obj-$(CONFIG_X)` line (a composite's name when it is one). A help text naming another one sends users to `modprobe` a module that does not exist.",
+		Why:     "The module name is the object's name on the `obj-$(CONFIG_X)` line (a composite's name when it is one). A help text naming another one sends users to `modprobe` a module that does not exist. Only entries building Rust objects are checked: a real tree holds some thirty stale help texts of C drivers, not the business of a Rust module author.",
 		Source:  kbuildDoc,
 		Example: "\t  the module will be called rust_minimal_sample.", FixExample: "\t  the module will be called rust_minimal.",
 		Run: runModuleName,

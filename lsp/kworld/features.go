@@ -163,6 +163,9 @@ func (w *World) Definition(lang, path string, text []byte, offset int) []Locatio
 // KconfigEntries answers krls.openKconfigEntry: for a symbol (with or without CONFIG_), its
 // definitions; for a source file (absolute path), the entries of the symbols that build it.
 func (w *World) KconfigEntries(arg string) []Location {
+	if !filepath.IsAbs(arg) && strings.ContainsAny(arg, "/.") {
+		arg = w.Abs(arg) // a path relative to the tree
+	}
 	if filepath.IsAbs(arg) {
 		var out []Location
 		for _, d := range w.Entries(arg) {

@@ -19,6 +19,17 @@
 //
 // and find nothing when it is nil, except kconfig-syntax, which needs only the text.
 //
+// # Limits
+//
+//   - The symbol table is read from disk: an unsaved Kconfig buffer gets its own syntax errors
+//     and keyword completion, but dependencies, hover and references follow the files on disk
+//     until the next load (the server loads a new World with each index, e.g. after
+//     krls.reindex).
+//   - References cover Kconfig expressions, Rust cfgs and Makefiles, not C files (#ifdef
+//     CONFIG_X): the Rust author's view, and a walk that stays cheap on a full tree.
+//   - Nothing is executed: $(shell,...) in Kconfig stays unknown (kconfig.Expr.Unknown), make
+//     variables are not expanded (objects named through $(...) are skipped by the checks).
+//
 // Positions follow package kconfig: 1-based lines, 0-based byte columns; feature results use
 // byte offsets into the text, as the other feature packages.
 package kworld
