@@ -115,6 +115,10 @@ func TestKconfigFeaturesReal(t *testing.T) {
 	if !strings.Contains(string(m.Result), "lib/kunit/Kconfig") {
 		t.Errorf("Rust cfg hover: %s", m.Result)
 	}
+	m = h.call("textDocument/definition", at(rURI, rs, "CONFIG_KU⁁NIT"))
+	if !strings.Contains(string(m.Result), "/lib/kunit/Kconfig") {
+		t.Errorf("Rust cfg definition: %s", m.Result)
+	}
 	// Rust: completion of CONFIG_ in a cfg through the completion hook.
 	rs2 := "#[cfg(CONFIG_SAMPLE_RUST_MIN)]\nfn g() {}\n"
 	r2URI := string(source.URI(filepath.Join(root, "samples/rust/y.rs")))

@@ -125,3 +125,23 @@ func TestRealTreeFindings(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildDirConfig: with an O= build tree the World reads the build's .config (the pristine
+// source tree has none).
+func TestBuildDirConfig(t *testing.T) {
+	src, build := kerneltest.BuildTree(t, "6.12")
+	if _, err := os.Stat(filepath.Join(build, ".config")); err != nil {
+		t.Skip("build tree without .config")
+	}
+	w, err := Load(src, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.ConfigPath != filepath.Join(build, ".config") || w.Config == nil {
+		t.Fatalf("config %q", w.ConfigPath)
+	}
+	want := dotConfigValue(t, &World{Root: build}, "RUST")
+	if got := w.Config.Values["RUST"]; got != want || want == "" {
+		t.Errorf("CONFIG_RUST=%q, the build's .config says %q", got, want)
+	}
+}
