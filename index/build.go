@@ -280,7 +280,9 @@ func generatedItemsOf(prev *Index) [][]Item {
 }
 
 // pathOrder returns the permutation that sorts items by Path stably, or nil when they are
-// sorted already. Sorting indexes rather than the 250-byte Items moves 4 bytes per swap.
+// sorted already. It sorts small records of the first 16 bytes of each path after the part's
+// common prefix ("bindings::", "kernel::"), so most comparisons are two integer compares on
+// contiguous memory instead of string compares through the 250-byte Items.
 func pathOrder(items []Item) []int32 {
 	sorted := true
 	for i := 1; i < len(items); i++ {
@@ -292,17 +294,58 @@ func pathOrder(items []Item) []int32 {
 	if sorted {
 		return nil
 	}
-	perm := make([]int32, len(items))
-	for i := range perm {
-		perm[i] = int32(i)
+	lcp := len(items[0].Path)
+	for i := 1; i < len(items) && lcp > 0; i++ {
+		p := items[i].Path
+		if len(p) < lcp {
+			lcp = len(p)
+		}
+		for j := 0; j < lcp; j++ {
+			if p[j] != items[0].Path[j] {
+				lcp = j
+				break
+			}
+		}
 	}
-	slices.SortFunc(perm, func(a, b int32) int {
-		if c := strings.Compare(items[a].Path, items[b].Path); c != 0 {
+	type rec struct {
+		hi, lo uint64
+		i      int32
+	}
+	recs := make([]rec, len(items))
+	for i := range items {
+		p := items[i].Path[lcp:]
+		recs[i] = rec{pathKey(p), pathKey(p[min(8, len(p)):]), int32(i)}
+	}
+	slices.SortFunc(recs, func(a, b rec) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		if c := strings.Compare(items[a.i].Path, items[b.i].Path); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.i, b.i)
 	})
+	perm := make([]int32, len(items))
+	for i, r := range recs {
+		perm[i] = r.i
+	}
 	return perm
+}
+
+// pathKey is the first 8 bytes of s, big endian, zero padded: ordered as the strings are
+// (a shorter string is padded with zero bytes, which sort first; paths hold no NUL).
+func pathKey(s string) uint64 {
+	var k uint64
+	for i := 0; i < 8; i++ {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
 }
 
 // mergeItems merges parts, each in the order of its perm (nil: as it is), into one slice

@@ -157,7 +157,7 @@ func newRustParser() *sitter.Parser {
 // parseCrateFile parses one file. rel is the path stored in the result.
 func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *CrateFile {
 	f := &CrateFile{Path: rel, Hash: hash}
-	tree, err := p.ParseCtx(context.Background(), nil, blankConstDefaults(src))
+	tree, err := p.ParseCtx(context.Background(), nil, blankFnBodies(blankConstDefaults(src)))
 	if err != nil || tree == nil {
 		f.Problems = append(f.Problems, Problem{File: rel, Message: "cannot parse: " + errText(err)})
 		return f
