@@ -285,3 +285,14 @@ func TestSARIFRealKernel(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+func TestRuleName(t *testing.T) {
+	for in, want := range map[string]string{
+		"module! keys out of order": "ModuleKeysOutOfOrder", "Kconfig syntax error": "KconfigSyntaxError",
+		"direct-binding": "DirectBinding", "": "Id",
+	} {
+		if got := ruleName(in, "id"); got != want {
+			t.Errorf("ruleName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

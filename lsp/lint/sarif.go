@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 )
@@ -147,10 +148,10 @@ func ruleName(name, id string) string {
 	up := true
 	for _, r := range name {
 		switch {
-		case r == '-' || r == '_' || r == ' ' || r == '/' || r == '.':
-			up = true
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			up = true // separators and punctuation ("module! keys") go
 		case up:
-			b.WriteString(strings.ToUpper(string(r)))
+			b.WriteRune(unicode.ToUpper(r))
 			up = false
 		default:
 			b.WriteRune(r)
