@@ -150,14 +150,18 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 		var ps []Problem
 		helpers, layout, helperFiles, ps = ParseHelpers(t.Root)
 		addProblems(ps)
-		var ms []Problem
-		modules, ms = ParseModuleMacros(t.Root)
-		addProblems(ms)
+	}()
+	var moduleProblems []Problem
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		modules, moduleProblems = ParseModuleMacros(t.Root)
 	}()
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	problems = append(problems, moduleProblems...)
 
 	ix.HelpersLayout = layout
 	ix.Helpers = helpers

@@ -402,7 +402,6 @@ func (mp *modParser) macroRules() {
 	if !locIsDir(kdir) {
 		return
 	}
-	defRE := regexp.MustCompile(`\bmacro_rules!\s*(module_\w+)\s*\{`)
 	var names []string
 	_ = filepath.WalkDir(kdir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -417,11 +416,11 @@ func (mp *modParser) macroRules() {
 		}
 		rel := msRel(mp.root, p)
 		src := mp.readRust(rel)
-		if src == nil || !bytes.Contains(src, []byte("macro_rules!")) {
+		if src == nil || !bytes.Contains(src, []byte("macro_rules!")) || !bytes.Contains(src, []byte("module_")) {
 			return nil
 		}
 		text := string(msBlankComments(src))
-		for _, m := range defRE.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range msModuleRules(text) {
 			name := text[m[2]:m[3]]
 			end := msMatchingBrace(text, m[1]-1)
 			if end < 0 {
@@ -816,4 +815,51 @@ var moduleKeyDocs = map[string]string{
 	"imports_ns":   "Symbol namespaces the module imports, as `MODULE_IMPORT_NS`.",
 	"drivers":      "The PHY driver types, each implementing `kernel::net::phy::Driver`.",
 	"device_table": "The MDIO device ids the module matches, e.g. `DeviceId::new_with_driver::<MyDriver>()`; exported for module autoloading.",
+}
+
+// msModuleRules finds the `macro_rules! module_NAME {` of text, as the regexp
+// `\bmacro_rules!\s*(module_\w+)\s*\{` would: for each, the offsets of the match and of
+// the name, [start, end, nameStart, nameEnd]. A hand scan: the regexp cost more than reading
+// the files.
+func msModuleRules(text string) [][4]int {
+	var out [][4]int
+	isWord := func(c byte) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+	const kw = "macro_rules!"
+	for i := 0; ; {
+		k := strings.Index(text[i:], kw)
+		if k < 0 {
+			return out
+		}
+		start := i + k
+		i = start + len(kw)
+		if start > 0 && isWord(text[start-1]) {
+			continue
+		}
+		j := i
+		for j < len(text) && isSpace(text[j]) {
+			j++
+		}
+		if !strings.HasPrefix(text[j:], "module_") {
+			continue
+		}
+		nameStart := j
+		j += len("module_")
+		for j < len(text) && isWord(text[j]) {
+			j++
+		}
+		nameEnd := j
+		if nameEnd == nameStart+len("module_") {
+			continue // \w+ takes one character at least
+		}
+		for j < len(text) && isSpace(text[j]) {
+			j++
+		}
+		if j >= len(text) || text[j] != '{' {
+			continue
+		}
+		out = append(out, [4]int{start, j + 1, nameStart, nameEnd})
+	}
 }

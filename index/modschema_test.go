@@ -245,3 +245,21 @@ func BenchmarkParseModuleMacros(b *testing.B) {
 		ParseModuleMacros(root)
 	}
 }
+
+// FuzzModuleRules checks the hand scan of macro_rules! module_X against the regexp it
+// replaced.
+func FuzzModuleRules(f *testing.F) {
+	for _, s := range []string{"macro_rules! module_a {", "xmacro_rules! module_b{", "macro_rules!\n\tmodule_c_1 \n{ macro_rules!module_d{", "macro_rules! module_ {", "macro_rules! modulex {"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`\bmacro_rules!\s*(module_\w+)\s*\{`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var want [][4]int
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			want = append(want, [4]int{m[0], m[1], m[2], m[3]})
+		}
+		if diff := cmp.Diff(want, msModuleRules(s)); diff != "" {
+			t.Errorf("msModuleRules(%q) (-regexp +scan):\n%s", s, diff)
+		}
+	})
+}
