@@ -199,6 +199,17 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		enabled = func(string) bool { return true }
 	}
 
+	// The languages some enabled check runs on: files of the others are not even read
+	// (`--enable config-unknown` reads no Kconfig file).
+	langs := map[string]bool{}
+	for _, c := range check.All() {
+		if enabled(c.ID) {
+			for _, l := range c.Langs {
+				langs[l] = true
+			}
+		}
+	}
+
 	type out struct {
 		findings   []Finding
 		suppressed int
@@ -218,6 +229,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					return
 				}
 				o := &outs[i]
+				if !langs[files[i].lang] {
+					if opts.Progress != nil {
+						opts.Progress(int(done.Add(1)), len(files))
+					}
+					continue
+				}
 				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, root, pl, enabled)
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(files))

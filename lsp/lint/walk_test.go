@@ -3,6 +3,7 @@
 package lint
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -73,6 +74,26 @@ func TestLang(t *testing.T) {
 	} {
 		if got := Lang(name); got != want {
 			t.Errorf("Lang(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestUnneededNotRead: files of a language no enabled check runs on are not read (so a bad
+// one is no error then).
+func TestUnneededNotRead(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "Kconfig"), "config A\x00 # FIXME\n")
+	writeFile(t, filepath.Join(dir, "a.rs"), "bindings::x();\n")
+	for _, tc := range []struct {
+		only   string
+		errors int
+	}{{fakeBinding, 0}, {fakeWord, 1}} {
+		res, err := Run(context.Background(), Options{Dir: dir, Enabled: func(id string) bool { return id == tc.only }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Errors) != tc.errors {
+			t.Errorf("only %s: %d file errors, want %d: %v", tc.only, len(res.Errors), tc.errors, res.Errors)
 		}
 	}
 }
