@@ -238,20 +238,79 @@ func objectWords(mk *kbuild.Makefile) []objectWord {
 	return out
 }
 
-// hasSource reports whether an object of dir has something to build it from.
+// patternRule finds the targets of pattern rules, e.g. `$(obj)/lib-%.o: $(srctree)/lib/%.c`.
+var patternRule = regexp.MustCompile(`(?m)^([^\s:#=]*%[^\s:#=]*)\s*:`)
+
+// hasSource reports whether an object of dir has something to build it from: a source file
+// (also relative to the folders above, for the Kbuild fragments a parent includes, as
+// nouveau's nvkm/*/Kbuild), a composite, a folder, or a rule of the Makefile (a pattern rule,
+// a generated $(obj)/foo.c). Objects with a second extension (foo.dtbo.o, x509.asn1.o) and
+// paths into folders that do not exist (xe's i915-display/, built by a pattern rule from
+// another folder) come from rules too.
 func hasSource(dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
 	stem := strings.TrimSuffix(obj, ".o")
-	for _, ext := range []string{".c", ".rs", ".S", ".s"} {
-		if st, err := os.Stat(filepath.Join(dir, stem+ext)); err == nil && !st.IsDir() {
+	if strings.Contains(filepath.Base(stem), ".") {
+		return true
+	}
+	if d := filepath.Dir(stem); d != "." {
+		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {
 			return true
 		}
 	}
-	if st, err := os.Stat(filepath.Join(dir, stem)); err == nil && st.IsDir() {
+	exists := func(base string) bool {
+		for _, ext := range []string{".c", ".rs", ".S", ".s"} {
+			if st, err := os.Stat(filepath.Join(base, stem+ext)); err == nil && !st.IsDir() {
+				return true
+			}
+		}
+		st, err := os.Stat(filepath.Join(base, stem))
+		return err == nil && st.IsDir()
+	}
+	if exists(dir) {
 		return true
 	}
+	if strings.Contains(stem, "/") {
+		for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+			if exists(d) {
+				return true
+			}
+		}
+	}
 	name := filepath.Base(stem)
-	for _, a := range mk.Assigns {
-		if a.Kind == kbuild.VarComposite && a.Base == stem {
+	composite := func(mk *kbuild.Makefile) bool {
+		for _, a := range mk.Assigns {
+			if a.Kind == kbuild.VarComposite && (a.Base == stem || a.Base == name) {
+				return true
+			}
+		}
+		return false
+	}
+	if composite(mk) || regexp.MustCompile(`(?m)^\s*`+regexp.QuoteMeta(name)+`-(?:y|m|objs|\$[({])`).Match(text) {
+		return true
+	}
+	// Composites of the fragments the Makefile includes (i915's `include $(src)/gvt/Makefile`).
+	for _, inc := range mk.Includes {
+		p := strings.NewReplacer("$(src)", dir, "$(srctree)/$(src)", dir).Replace(inc.Path)
+		if strings.Contains(p, "$") {
+			continue
+		}
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if b, err := readSmall(p); err == nil {
+			if m, _ := kbuild.Parse(p, b); m != nil && composite(m) {
+				return true
+			}
+		}
+	}
+	// A source of another kind a rule turns into C (drivers/video/logo: %.c from %.ppm).
+	if ms, _ := filepath.Glob(filepath.Join(dir, globEscape(stem)+".*")); len(ms) > 0 {
+		return true
+	}
+	for _, m := range patternRule.FindAllSubmatch(text, -1) {
+		pat := strings.TrimPrefix(string(m[1]), "$(obj)/")
+		pre, suf, _ := strings.Cut(pat, "%")
+		if strings.HasPrefix(obj, pre) && strings.HasSuffix(obj, suf) || strings.HasPrefix(name+".o", pre) && strings.HasSuffix(name+".o", suf) {
 			return true
 		}
 	}
@@ -259,6 +318,10 @@ func hasSource(dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
 	s := string(text)
 	return strings.Contains(s, "$(obj)/"+name+".") || strings.Contains(s, name+".c") ||
 		strings.Contains(s, name+".S") || strings.Contains(s, name+".rs") || strings.Contains(s, name+".o:")
+}
+
+func globEscape(s string) string {
+	return strings.NewReplacer("*", "\\*", "?", "\\?", "[", "\\[", "\\", "\\\\").Replace(s)
 }
 
 func runNoSource(ctx *check.Context) []check.Finding {

@@ -69,6 +69,22 @@ func TestFixtureFindings(t *testing.T) {
 	}
 }
 
+// TestObjectsFromRules: objects built by rules, composites in included fragments and paths
+// relative to an including Makefile are not reported (objects.txtar says where each comes
+// from); the typo is.
+func TestObjectsFromRules(t *testing.T) {
+	root, _ := fixtureTree(t, "objects.txtar")
+	w, err := Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runAll(t, w, "d")
+	want := []string{"object-no-source d/Makefile:2 typo.o has no source: no typo.c, typo.rs, typo.S, composite or folder"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
 // syntaxMsg is the parser's message for the broken line, whatever its wording.
 func syntaxMsg(t *testing.T, w *World, rel string) string {
 	t.Helper()
