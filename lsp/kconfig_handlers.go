@@ -94,7 +94,7 @@ func (s *Server) kworldHover(ctx context.Context, a at) (any, error) {
 	if w == nil || ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	md, r := w.Hover(string(a.doc.Lang), []byte(a.doc.Text()), a.offset)
+	md, r := w.Hover(string(a.doc.Lang), a.doc.Filename, []byte(a.doc.Text()), a.offset)
 	if md == "" {
 		return nil, nil
 	}

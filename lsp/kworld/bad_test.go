@@ -48,7 +48,7 @@ func TestBadInput(t *testing.T) {
 	for rel, lang := range map[string]string{"drivers/x/Kconfig": LangKconfig, "drivers/x/Makefile": LangMakefile, "drivers/x/a.rs": LangRust} {
 		text := files[rel]
 		for off := 0; off <= len(text); off++ {
-			w.Hover(lang, text, off)
+			w.Hover(lang, w.Abs(rel), text, off)
 			w.Complete(lang, text, off)
 			w.Definition(lang, w.Abs(rel), text, off)
 		}

@@ -50,7 +50,7 @@ func BenchmarkHover(b *testing.B) {
 	}
 	off := len("# SPDX-License-Identifier: GPL-2.0\n\nobj-$(CONFIG_SAMPLE")
 	for b.Loop() {
-		if md, _ := w.Hover(LangMakefile, text, off); md == "" {
+		if md, _ := w.Hover(LangMakefile, "", text, off); md == "" {
 			b.Fatal("no hover")
 		}
 	}

@@ -390,12 +390,95 @@ func uniqStrings(s []string) []string {
 	return out
 }
 
-// Hover returns the markdown about the CONFIG symbol at offset of a file of lang, and the range
-// it is about; "" when there is none.
-func (w *World) Hover(lang string, text []byte, offset int) (string, Range) {
+// Hover returns the markdown about what is at offset of a file of lang (path absolute, "" when
+// unknown): a CONFIG symbol, or in a Makefile an object (its source, module and gates). The
+// range is what it is about; "" when there is nothing.
+func (w *World) Hover(lang, path string, text []byte, offset int) (string, Range) {
 	name, r := w.SymbolAt(lang, text, offset)
-	if name == "" {
+	if name != "" {
+		return w.symbolMarkdown(name), r
+	}
+	if lang == LangMakefile && path != "" {
+		return w.objectMarkdown(path, text, offset)
+	}
+	return "", Range{}
+}
+
+// objectMarkdown describes the object named at offset of a Makefile: the file it is built
+// from, the module it ends up in and the symbols that gate its line.
+func (w *World) objectMarkdown(path string, text []byte, offset int) (string, Range) {
+	mk, _ := kbuild.Parse(path, text)
+	if mk == nil {
 		return "", Range{}
 	}
-	return w.symbolMarkdown(name), r
+	ls := lineStarts(text)
+	dir := filepath.Dir(path)
+	for _, a := range mk.Assigns {
+		if a.Kind != kbuild.VarObj && a.Kind != kbuild.VarComposite && a.Kind != kbuild.VarLib {
+			continue
+		}
+		for _, wd := range a.Words {
+			s, e := offsetOf(ls, wd.Range.Start, len(text)), offsetOf(ls, wd.Range.End, len(text))
+			if offset < s || offset > e || !strings.HasSuffix(wd.Text, ".o") || strings.Contains(wd.Text, "$") {
+				continue
+			}
+			stem := strings.TrimSuffix(wd.Text, ".o")
+			var b strings.Builder
+			fmt.Fprintf(&b, "**%s**", wd.Text)
+			src := ""
+			for _, ext := range []string{".rs", ".c", ".S"} {
+				if st, err := os.Stat(filepath.Join(dir, stem+ext)); err == nil && st.Mode().IsRegular() {
+					src = stem + ext
+					break
+				}
+			}
+			switch {
+			case src != "":
+				fmt.Fprintf(&b, " is built from `%s`", src)
+			case hasComposite(mk, stem):
+				fmt.Fprintf(&b, " is a composite object (`%s-y`/`%s-objs` list its parts)", stem, stem)
+			}
+			switch a.Kind {
+			case kbuild.VarObj:
+				fmt.Fprintf(&b, "; it is the module `%s` when built as a module", filepath.Base(stem))
+			case kbuild.VarComposite:
+				fmt.Fprintf(&b, "; it is part of `%s.o`", a.Base)
+			}
+			b.WriteString(".\n")
+			var gates []string
+			if a.Config != "" {
+				gates = append(gates, a.Config)
+			}
+			for _, c := range a.Conds {
+				for _, sym := range c.Cond.Symbols {
+					gates = append(gates, sym.Name)
+				}
+			}
+			for _, g := range uniqStrings(gates) {
+				line := fmt.Sprintf("\nGated by `CONFIG_%s`", g)
+				if p := prompt(w.Tree.Defs(g)); p != "" {
+					line += fmt.Sprintf(" (%q)", p)
+				}
+				if w.Config != nil {
+					v := w.Config.Values[g]
+					if v == "" {
+						v = "n"
+					}
+					line += fmt.Sprintf(", `%s` in .config", v)
+				}
+				b.WriteString(line + ".\n")
+			}
+			return b.String(), Range{s, e}
+		}
+	}
+	return "", Range{}
+}
+
+func hasComposite(mk *kbuild.Makefile, stem string) bool {
+	for _, a := range mk.Assigns {
+		if a.Kind == kbuild.VarComposite && a.Base == stem {
+			return true
+		}
+	}
+	return false
 }

@@ -96,7 +96,7 @@ func TestHoverMakefileReal(t *testing.T) {
 		t.Run(ver, func(t *testing.T) {
 			w := realWorld(t, ver)
 			text, off := at(t, w, "samples/rust/Makefile", "CONFIG_SAMPLE_RUST_MIN⁁IMAL")
-			md, r := w.Hover(LangMakefile, text, off)
+			md, r := w.Hover(LangMakefile, "", text, off)
 			if got := string(text[r.Start:r.End]); got != "CONFIG_SAMPLE_RUST_MINIMAL" {
 				t.Errorf("range covers %q", got)
 			}
@@ -148,7 +148,7 @@ func TestHoverOffReal(t *testing.T) {
 		t.Fatal("oracle: CONFIG_KUNIT is set in this .config")
 	}
 	text, off := at(t, w, "rust/kernel/lib.rs", "#[cfg(CONFIG_KU⁁NIT)]")
-	md, _ := w.Hover(LangRust, text, off)
+	md, _ := w.Hover(LangRust, "", text, off)
 	for _, s := range []string{"`CONFIG_KUNIT` is not set", "dependencies are met", "lib/kunit/Kconfig"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("hover lacks %q:\n%s", s, md)
@@ -177,7 +177,7 @@ func TestHoverOffReal(t *testing.T) {
 		t.Fatal("oracle found no symbol with an unmet dependency")
 	}
 	src := []byte("#[cfg(CONFIG_" + sym + ")]\nfn f() {}\n")
-	md, _ = w.Hover(LangRust, src, len("#[cfg(CONFIG_"))
+	md, _ = w.Hover(LangRust, "", src, len("#[cfg(CONFIG_"))
 	for _, s := range []string{"`CONFIG_" + sym + "` is absent", "unmet dependency `" + dep + "`", dep + "=n"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("hover of %s lacks %q:\n%s", sym, s, md)
@@ -196,18 +196,18 @@ func TestHoverKconfigReal(t *testing.T) {
 	w := realWorld(t, "6.12")
 	for _, loc := range []string{"if SAMPLES_⁁RUST", "menuconfig SAMPLES_⁁RUST", "depends on R⁁UST"} {
 		text, off := at(t, w, "samples/rust/Kconfig", loc)
-		md, _ := w.Hover(LangKconfig, text, off)
+		md, _ := w.Hover(LangKconfig, "", text, off)
 		if !strings.Contains(md, "samples/rust/Kconfig:") && !strings.Contains(md, "init/Kconfig:") {
 			t.Errorf("%s: hover %q", loc, md)
 		}
 	}
 	// Prose in help texts is not a symbol.
 	text, off := at(t, w, "samples/rust/Kconfig", "If unsure, say ⁁N.")
-	if md, _ := w.Hover(LangKconfig, text, off); md != "" {
+	if md, _ := w.Hover(LangKconfig, "", text, off); md != "" {
 		t.Errorf("hover in help text: %q", md)
 	}
 	text, off = at(t, w, "drivers/net/phy/Kconfig", "depends on RUST_PHYLIB_⁁ABSTRACTIONS")
-	if md, _ := w.Hover(LangKconfig, text, off); !strings.Contains(md, "config RUST_PHYLIB_ABSTRACTIONS") {
+	if md, _ := w.Hover(LangKconfig, "", text, off); !strings.Contains(md, "config RUST_PHYLIB_ABSTRACTIONS") {
 		t.Errorf("select/depends symbol hover: %q", md)
 	}
 }
@@ -413,5 +413,33 @@ func TestLinksReal(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
 		t.Errorf("Kconfig links (-want +got):\n%s", diff)
+	}
+}
+
+// TestHoverObjectReal: objects of drivers/block/Makefile. The oracle is the Makefile's own text
+// (rnull_mod-y := rnull.o, obj-$(CONFIG_BLK_DEV_RUST_NULL) += rnull_mod.o) and the .config.
+func TestHoverObjectReal(t *testing.T) {
+	w := realWorld(t, "6.12")
+	path := w.Abs("drivers/block/Makefile")
+	text, off := at(t, w, "drivers/block/Makefile", "rnull_mod-y := rnu⁁ll.o")
+	md, r := w.Hover(LangMakefile, path, text, off)
+	if string(text[r.Start:r.End]) != "rnull.o" {
+		t.Errorf("range covers %q", text[r.Start:r.End])
+	}
+	for _, s := range []string{"built from `rnull.rs`", "part of `rnull_mod.o`"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("hover of rnull.o lacks %q:\n%s", s, md)
+		}
+	}
+	text, off = at(t, w, "drivers/block/Makefile", "+= rnull_⁁mod.o")
+	md, _ = w.Hover(LangMakefile, path, text, off)
+	want := []string{"composite object", "module `rnull_mod`", "Gated by `CONFIG_BLK_DEV_RUST_NULL`"}
+	if v := dotConfigValue(t, w, "BLK_DEV_RUST_NULL"); v != "" {
+		want = append(want, "`"+v+"` in .config")
+	}
+	for _, s := range want {
+		if !strings.Contains(md, s) {
+			t.Errorf("hover of rnull_mod.o lacks %q:\n%s", s, md)
+		}
 	}
 }

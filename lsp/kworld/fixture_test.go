@@ -153,3 +153,33 @@ func applyEdits(text []byte, es []check.Edit) []byte {
 	}
 	return out
 }
+
+// TestConcurrent shares one World between goroutines (run with -race): the Makefile cache, the
+// reference index and the Kconfig tree's lazy index fill under their locks.
+func TestConcurrent(t *testing.T) {
+	w, _ := fixtureWorld(t)
+	mk := []byte("obj-$(CONFIG_FOO_GOOD) += good.o\n")
+	done := make(chan []string)
+	for range 8 {
+		go func() {
+			var out []string
+			for _, l := range w.References("FOO_GOOD", true) {
+				out = append(out, w.Rel(l.Path))
+			}
+			w.Hover(LangMakefile, "", mk, 10)
+			w.Complete(LangMakefile, mk, len("obj-$(CONFIG_FOO"))
+			w.MakefileLines(w.Abs("drivers/foo/good.rs"))
+			done <- out
+		}()
+	}
+	first := <-done
+	for range 7 {
+		if diff := cmp.Diff(first, <-done); diff != "" {
+			t.Errorf("references differ between goroutines:\n%s", diff)
+		}
+	}
+	want := []string{"drivers/foo/Kconfig", "drivers/foo/Makefile", "drivers/foo/good.rs"}
+	if diff := cmp.Diff(want, first); diff != "" {
+		t.Errorf("references (-want +got):\n%s", diff)
+	}
+}
