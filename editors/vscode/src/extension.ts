@@ -108,7 +108,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     const fix = 'Open Settings';
     const pick = await vscode.window.showErrorMessage(
       'krls: cannot find the krls server binary (tried ' + server.tried.join(', ') + '). ' +
-        'Install it with `go install krls.dev/krls/cmd/krls@latest` and make sure it is on PATH, ' +
+        'Build it (`go build -o ~/.local/bin/krls ./cmd/krls` in the krls repository) so it is on PATH, ' +
         'or set krls.server.path.',
       fix,
     );

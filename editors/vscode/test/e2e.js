@@ -215,6 +215,23 @@ if (afterLicense.length === 0) throw new Error('no module! key after license');
     if (skelLabels.filter((l) => l === 'kmodule').length !== 1) problem('kmodule offered ' + skelLabels.filter((l) => l === 'kmodule').length + ' times');
     await shot('skeleton.png');
     await page.keyboard.press('Escape');
+
+    // 8. A krls.server.path that does not exist: the extension restarts, says what it tried
+    // and offers the setting.
+    {
+      // A workspace setting: the workspace folder is watched (user settings edited behind
+      // code-server's back were not picked up).
+      fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'krls.server.path': '/nonexistent/krls' }));
+      const err = page.locator('.notifications-toasts .notification-toast', { hasText: 'cannot find the krls server' });
+      await err.first().waitFor(T(30000));
+      log('server missing: ' + (await err.first().innerText()).replace(/\s+/g, ' ').slice(0, 200));
+      await shot('missing-server.png');
+      await err.first().getByRole('button', { name: 'Open Settings' }).click();
+      await page.locator('.settings-editor').first().waitFor(T(15000));
+      await page.locator('.settings-editor .setting-item', { hasText: 'Server: Path' }).first().waitFor(T(15000));
+      log('Open Settings shows krls.server.path');
+    }
     if (problems.length > 0) throw new Error(`${problems.length} problem(s): ${problems.join('; ')}`);
     ok = true;
   } catch (e) {
