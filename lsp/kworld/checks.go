@@ -45,7 +45,7 @@ var checks = []*check.Check{
 	{
 		ID: "module-not-built", Name: "Rust module no Makefile builds", Severity: check.Warning, Langs: []string{LangRust},
 		Summary: "A file declaring a module that no line of its folder's Kbuild file or Makefile builds.",
-		Why:     "Kbuild builds only the objects the folder's Makefile names (`obj-$(CONFIG_X) += foo.o`, directly or through a composite `bar-y := foo.o`). Without such a line the module is never compiled, and rust-analyzer does not say so. The fix adds the Makefile line and a Kconfig entry in the style of the folder.",
+		Why:     "Kbuild builds only the objects the folder's Makefile names (`obj-$(CONFIG_X) += foo.o`, directly or through a composite `bar-y := foo.o`). Without such a line the module is never compiled, and rust-analyzer does not say so. The fix adds the Makefile line and a Kconfig entry in the style of the folder; in an out-of-tree module's folder, an `obj-m += foo.o` line.",
 		Source:  kbuildDoc,
 		Example: "// samples/rust/rust_new.rs, no line in samples/rust/Makefile\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}", FixExample: "// samples/rust/Makefile: obj-$(CONFIG_SAMPLE_RUST_NEW) += rust_new.o\n// samples/rust/Kconfig: config SAMPLE_RUST_NEW, tristate, help \"the module will be called rust_new.\"\nmodule! {\n    type: New,\n    name: \"rust_new\",\n    license: \"GPL\",\n}",
 		Run: runNotBuilt,
@@ -177,12 +177,16 @@ func closeBrace(text []byte, from int) int {
 	return len(text)
 }
 
-// inScope reports whether a Rust file is a module source the Kbuild checks apply to: inside
-// the tree, outside rust/ (the kernel crate and its macros are built by rust/Makefile rules,
-// not obj- lines).
+// inScope reports whether a Rust file is a module source the Kbuild checks apply to: in the
+// tree outside rust/ (the kernel crate and its macros are built by rust/Makefile rules, not
+// obj- lines), scripts/, tools/ and Documentation/; or outside the tree (an out-of-tree
+// module's folder, with its own Kbuild file).
 func inScope(w *World, path string) (string, bool) {
 	rel := w.Rel(path)
-	if rel == "" || strings.HasPrefix(rel, "rust/") || strings.HasPrefix(rel, "scripts/") || strings.HasPrefix(rel, "Documentation/") || strings.HasPrefix(rel, "tools/") {
+	if rel == "" {
+		return "", true
+	}
+	if strings.HasPrefix(rel, "rust/") || strings.HasPrefix(rel, "scripts/") || strings.HasPrefix(rel, "Documentation/") || strings.HasPrefix(rel, "tools/") {
 		return rel, false
 	}
 	return rel, true
@@ -201,7 +205,7 @@ func runNotBuilt(ctx *check.Context) []check.Finding {
 		return nil
 	}
 	dir := filepath.Dir(ctx.Path)
-	if mk, _ := w.Makefile(dir); mk == nil {
+	if mk, _ := w.Makefile(dir); mk == nil || !hasObjLines(mk) {
 		return nil // no Kbuild file: not a folder Kbuild descends into
 	}
 	if w.Object(ctx.Path) != nil {
@@ -215,6 +219,16 @@ func runNotBuilt(ctx *check.Context) []check.Finding {
 		f.Fixes = []check.Fix{*fix}
 	}
 	return []check.Finding{f}
+}
+
+// hasObjLines reports whether a Makefile is a Kbuild one: it has obj- lines.
+func hasObjLines(mk *kbuild.Makefile) bool {
+	for _, a := range mk.Assigns {
+		if a.Kind == kbuild.VarObj {
+			return true
+		}
+	}
+	return false
 }
 
 // objectWord is an object named by an obj-/lib-/composite line.

@@ -28,9 +28,14 @@ func (w *World) addModuleFix(path string) *check.Fix {
 	if err != nil {
 		return nil
 	}
+	if w.Rel(path) == "" || !gatedFolder(mk) {
+		// An out-of-tree module (obj-m := x.o) or a folder whose objects no option gates.
+		return &check.Fix{Title: fmt.Sprintf("Build %s.o (add obj-m += %s.o to %s)", stem, stem, filepath.Base(mkFile)), Preferred: true,
+			Edits: []check.Edit{makefileEdit(mkFile, mkText, mk, "obj-m", stem)}}
+	}
 	sym := symbolName(mk, stem)
 	fix := &check.Fix{Title: fmt.Sprintf("Build %s.o with CONFIG_%s (Makefile line and Kconfig entry)", stem, sym), Preferred: true}
-	fix.Edits = append(fix.Edits, makefileEdit(mkFile, mkText, mk, sym, stem))
+	fix.Edits = append(fix.Edits, makefileEdit(mkFile, mkText, mk, "obj-$(CONFIG_"+sym+")", stem))
 	kc := filepath.Join(dir, "Kconfig")
 	if kcText, err := readSmall(kc); err == nil {
 		fix.Edits = append(fix.Edits, w.kconfigEdit(kc, kcText, sym, stem))
@@ -69,15 +74,31 @@ func symbolName(mk *kbuild.Makefile, stem string) string {
 	return prefix + name
 }
 
-func makefileEdit(file string, text []byte, mk *kbuild.Makefile, sym, stem string) check.Edit {
-	ls := lineStarts(text)
-	var last *kbuild.Assign
+// gatedFolder reports whether some obj- line of the Makefile is gated by an option.
+func gatedFolder(mk *kbuild.Makefile) bool {
 	for _, a := range mk.Assigns {
-		if a.Kind == kbuild.VarObj && len(a.Conds) == 0 {
-			last = a
+		if a.Kind == kbuild.VarObj && a.Config != "" {
+			return true
 		}
 	}
-	lhs := "obj-$(CONFIG_" + sym + ")"
+	return false
+}
+
+// makefileEdit appends `lhs += stem.o` after the last unconditional obj- line, aligned like it.
+func makefileEdit(file string, text []byte, mk *kbuild.Makefile, lhs, stem string) check.Edit {
+	ls := lineStarts(text)
+	var last, lastAny *kbuild.Assign
+	for _, a := range mk.Assigns {
+		if a.Kind == kbuild.VarObj {
+			lastAny = a
+			if len(a.Conds) == 0 {
+				last = a
+			}
+		}
+	}
+	if last == nil {
+		last = lastAny // an out-of-tree Makefile: obj-m inside ifneq ($(KERNELRELEASE),)
+	}
 	if last == nil {
 		sep := ""
 		if len(text) > 0 && text[len(text)-1] != '\n' {

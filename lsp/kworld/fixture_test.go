@@ -183,3 +183,44 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("references (-want +got):\n%s", diff)
 	}
 }
+
+// TestOutOfTree: an out-of-tree module folder (outside the World's root) with a Makefile in
+// the KERNELRELEASE style: a second module file nothing builds is reported, and the fix adds
+// an obj-m line next to the other (no Kconfig edit); the built one is checked for its name.
+func TestOutOfTree(t *testing.T) {
+	w, _ := fixtureWorld(t)
+	dir := t.TempDir()
+	mk := "ifneq ($(KERNELRELEASE),)\nobj-m := rust_oot.o\nelse\nKDIR ?= /lib/modules/$(shell uname -r)/build\ndefault:\n\t$(MAKE) -C $(KDIR) M=$$PWD\nendif\n"
+	files := map[string]string{
+		"Makefile":    mk,
+		"rust_oot.rs": "module! {\n    type: Oot,\n    name: \"oot\",\n    license: \"GPL\",\n}\n",
+		"second.rs":   "module! {\n    type: Second,\n    name: \"second\",\n    license: \"GPL\",\n}\n",
+	}
+	for n, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, n := range []string{"rust_oot.rs", "second.rs"} {
+		p := filepath.Join(dir, n)
+		for _, f := range check.Run(&check.Context{Path: p, Lang: LangRust, Text: []byte(files[n]), Kconfig: w},
+			func(id string) bool { return kworldChecks()[id] }) {
+			got = append(got, n+" "+f.Check)
+			for _, fx := range f.Fixes {
+				for _, e := range fx.Edits {
+					b, _ := os.ReadFile(e.Path)
+					got = append(got, filepath.Base(e.Path)+":\n"+string(applyEdits(b, []check.Edit{e})))
+				}
+			}
+		}
+	}
+	want := []string{
+		"rust_oot.rs module-name-mismatch",
+		"second.rs module-not-built",
+		"Makefile:\n" + strings.Replace(mk, "obj-m := rust_oot.o\n", "obj-m := rust_oot.o\nobj-m += second.o\n", 1),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
