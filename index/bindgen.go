@@ -27,7 +27,6 @@ package index
 // consts, with Parent set to the enum's type alias.
 
 import (
-	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,19 +46,25 @@ const maxBindgenProblems = 50
 // line. It never panics: what it cannot understand is reported as a Problem with its line
 // and skipped. Concurrent calls are safe.
 func ParseBindgen(data []byte, file string, src Source) ([]Item, []Problem) {
+	return parseBindgenText(string(data), file, src)
+}
+
+// parseBindgenText is ParseBindgen over text the caller never modifies: the items' strings
+// point into it, so Build passes the file's bytes without the copy ParseBindgen makes.
+func parseBindgenText(text string, file string, src Source) ([]Item, []Problem) {
 	prefix := "bindings::"
 	if src == SourceUAPI {
 		prefix = "uapi::"
 	}
 	s := &bgScanner{
-		src:    string(data),
+		src:    text,
 		file:   file,
 		source: src,
 		line:   1,
 	}
 	// Every item but enum variants and tuple fields starts with "pub ": counting them (a fast
 	// vectorised search) sizes the slice, which is most of the memory; growing it would copy.
-	s.items = make([]Item, 0, bytes.Count(data, []byte("pub "))+16)
+	s.items = make([]Item, 0, strings.Count(text, "pub ")+16)
 	s.next()
 	s.parseItems(prefix, false)
 	s.resolveUses()

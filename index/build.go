@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // The generated files bindgen writes, relative to the build tree, and what they hold.
@@ -63,7 +64,7 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 	}
 	// The items of the unchanged generated files, taken from prev in one pass (prev.Items
 	// is sorted, so each file's share is too).
-	var prevGen [][]Item
+	var prevGen [][]int32
 	if prev != nil {
 		prevGen = generatedItemsOf(prev)
 	}
@@ -89,6 +90,15 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 		go func() {
 			defer wg.Done()
 			abs := filepath.Join(build, filepath.FromSlash(g.Rel))
+			old, haveOld := prevFiles[fileKey(g.Rel, true)]
+			// Unchanged size and time: the file is what prev read (as Open judges it too).
+			if st, err := os.Stat(abs); err == nil && haveOld && st.Mode().IsRegular() && st.Size() == old.Size && st.ModTime().UnixNano() == old.ModTime {
+				mu.Lock()
+				files = append(files, old)
+				mu.Unlock()
+				genItems[i], genPerm[i] = prev.Items, prevGen[i]
+				return
+			}
 			data, info, err := readFile(abs, maxGenerated)
 			if err != nil {
 				mu.Lock()
@@ -108,11 +118,15 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 			mu.Lock()
 			files = append(files, fi)
 			mu.Unlock()
-			if old, ok := prevFiles[fileKey(g.Rel, true)]; ok && old.Hash == fi.Hash {
-				genItems[i] = prevGen[i]
+			if haveOld && old.Hash == fi.Hash {
+				genItems[i], genPerm[i] = prev.Items, prevGen[i]
 				return
 			}
-			items, ps := ParseBindgen(data, g.Rel, g.Source)
+			if len(data) == 0 {
+				return
+			}
+			// data is this goroutine's and never written: the items may point into it.
+			items, ps := parseBindgenText(unsafe.String(&data[0], len(data)), g.Rel, g.Source)
 			genItems[i], genPerm[i] = items, pathOrder(items)
 			addProblems(ps)
 		}()
@@ -193,7 +207,7 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 	haveHelperBindings := false
 	for i, items := range genItems {
 		parts, perms = append(parts, items), append(perms, genPerm[i])
-		if generatedFiles[i].Source == SourceHelpers && len(items) > 0 {
+		if generatedFiles[i].Source == SourceHelpers && partLen(items, genPerm[i]) > 0 {
 			haveHelperBindings = true
 		}
 	}
@@ -251,36 +265,35 @@ func helperItems(hs []Helper) []Item {
 	return out
 }
 
-// generatedItemsOf returns the items of prev that came from each of generatedFiles, in
-// prev's order, counted first so that each share is copied once.
-func generatedItemsOf(prev *Index) [][]Item {
-	out := make([][]Item, len(generatedFiles))
-	which := func(it *Item) int {
+// generatedItemsOf returns, for each of generatedFiles, the indexes in prev.Items of the items
+// that came from it, in prev's order (sorted by path, as prev.Items is): mergeItems reads them
+// from prev.Items without a copy per file.
+func generatedItemsOf(prev *Index) [][]int32 {
+	out := make([][]int32, len(generatedFiles))
+	for i := range out {
+		out[i] = []int32{} // not nil: nil means all of the part
+	}
+	for i := range prev.Items {
+		it := &prev.Items[i]
 		if !it.Generated {
-			return -1
+			continue
 		}
-		for i, g := range generatedFiles {
+		for w, g := range generatedFiles {
 			if it.Loc.File == g.Rel {
-				return i
+				out[w] = append(out[w], int32(i))
+				break
 			}
-		}
-		return -1
-	}
-	counts := make([]int, len(generatedFiles))
-	for i := range prev.Items {
-		if w := which(&prev.Items[i]); w >= 0 {
-			counts[w]++
-		}
-	}
-	for i, n := range counts {
-		out[i] = make([]Item, 0, n)
-	}
-	for i := range prev.Items {
-		if w := which(&prev.Items[i]); w >= 0 {
-			out[w] = append(out[w], prev.Items[i])
 		}
 	}
 	return out
+}
+
+// partLen is the number of items of a part of mergeItems.
+func partLen(part []Item, perm []int32) int {
+	if perm != nil {
+		return len(perm)
+	}
+	return len(part)
 }
 
 // pathOrder returns the permutation that sorts items by Path stably, or nil when they are
@@ -352,13 +365,16 @@ func pathKey(s string) uint64 {
 	return k
 }
 
-// mergeItems merges parts, each in the order of its perm (nil: as it is), into one slice
+// mergeItems merges parts, each the items its perm lists in that order (nil: the whole part
+// as it is), into one slice
 // sorted by Path; equal paths keep the order of the parts. That is the stable sort of the
 // parts' concatenation.
 func mergeItems(parts [][]Item, perms [][]int32) []Item {
 	n := 0
-	for _, p := range parts {
-		n += len(p)
+	size := make([]int, len(parts))
+	for k, p := range parts {
+		size[k] = partLen(p, perms[k])
+		n += size[k]
 	}
 	if n == 0 {
 		return nil
@@ -375,7 +391,7 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 		best := -1
 		var bestItem *Item
 		for k := range parts {
-			if at[k] == len(parts[k]) {
+			if at[k] == size[k] {
 				continue
 			}
 			if it := get(k); best < 0 || it.Path < bestItem.Path {
@@ -389,13 +405,13 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 		// part goes first.
 		limit, limitK := "", -1
 		for k := range parts {
-			if k != best && at[k] < len(parts[k]) {
+			if k != best && at[k] < size[k] {
 				if p := get(k).Path; limitK < 0 || p < limit {
 					limit, limitK = p, k
 				}
 			}
 		}
-		for at[best] < len(parts[best]) {
+		for at[best] < size[best] {
 			it := get(best)
 			if limitK >= 0 && (it.Path > limit || it.Path == limit && limitK < best) {
 				break

@@ -3,12 +3,16 @@
 package index
 
 import (
+	"context"
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"krls.dev/krls/index/kerneltest"
 )
 
 // TestMergeItems checks the merge of Build against the stable sort of the concatenation,
@@ -40,5 +44,34 @@ func TestMergeItems(t *testing.T) {
 		if diff := cmp.Diff(want, mergeItems(parts, perms)); diff != "" {
 			t.Fatalf("round %d: mergeItems (-want +got):\n%s", round, diff)
 		}
+	}
+}
+
+// TestBuildReuseSame6_12: a Build that reuses every file of a previous one (the generated
+// files through their size and time, the crate files through their hash) gives the items of
+// a build from scratch, in the same order.
+func TestBuildReuseSame6_12(t *testing.T) {
+	tr, err := Locate(LocateOptions{Kernel: kerneltest.Tree(t, "6.12")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := Build(context.Background(), tr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Build(context.Background(), tr, cold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cold.Items) != len(again.Items) {
+		t.Fatalf("%d items reused, %d from scratch", len(again.Items), len(cold.Items))
+	}
+	for i := range cold.Items {
+		if !reflect.DeepEqual(cold.Items[i], again.Items[i]) {
+			t.Fatalf("item %d differs (-scratch +reused):\n%s", i, cmp.Diff(cold.Items[i], again.Items[i]))
+		}
+	}
+	if diff := cmp.Diff(cold.Files, again.Files); diff != "" {
+		t.Errorf("files (-scratch +reused):\n%s", diff)
 	}
 }
