@@ -30,7 +30,7 @@ func BenchmarkRefs(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		w2 := &World{Root: w.Root, Tree: w.Tree, Config: w.Config, makefiles: map[string]*makefile{}}
+		w2 := &World{Root: w.Root, Tree: w.Tree, Config: w.Config}
 		if len(w2.Refs("RUST")) == 0 {
 			b.Fatal("no reference")
 		}

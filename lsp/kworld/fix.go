@@ -28,6 +28,7 @@ func (w *World) addModuleFix(path string) *check.Fix {
 	if err != nil {
 		return nil
 	}
+	mk, _ = kbuild.Parse(mkFile, mkText) // the offsets of the edit come from this very text
 	if w.Rel(path) == "" || !gatedFolder(mk) {
 		// An out-of-tree module (obj-m := x.o) or a folder whose objects no option gates.
 		return &check.Fix{Title: fmt.Sprintf("Build %s.o (add obj-m += %s.o to %s)", stem, stem, filepath.Base(mkFile)), Preferred: true,

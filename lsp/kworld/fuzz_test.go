@@ -17,7 +17,7 @@ func FuzzUses(f *testing.F) {
 	} {
 		f.Add(s, len(s)/2)
 	}
-	w := &World{makefiles: map[string]*makefile{}}
+	w := &World{}
 	f.Fuzz(func(t *testing.T, s string, off int) {
 		text := []byte(s)
 		for _, us := range [][]Use{RustUses(text), MakefileUses(text)} {

@@ -7,8 +7,9 @@
 // features for Rust, Kconfig and Makefile files (hover, definition, references, completion,
 // document links) as plain Go functions, and the checks it registers into lsp/check.
 //
-// A *World is immutable once loaded except for caches filled on first use under a lock (the
-// parsed Makefiles, the reference index), so one World is shared by every request goroutine.
+// A *World is immutable once loaded except for the reference index, built on first use under a
+// sync.Once, so one World is shared by every request goroutine. Makefiles are read when asked
+// (they change while the World lives).
 //
 // # The check hook
 //
@@ -59,16 +60,8 @@ type World struct {
 	Config     *kconfig.DotConfig
 	ConfigPath string
 
-	mu        sync.Mutex
-	makefiles map[string]*makefile // by folder, relative to Root
-
 	refsOnce sync.Once
 	refs     map[string][]Ref // symbol (without CONFIG_) -> uses in .rs files and Makefiles
-}
-
-type makefile struct {
-	mk   *kbuild.Makefile // nil when the folder has none
-	path string           // absolute
 }
 
 // Load reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
@@ -80,7 +73,7 @@ func Load(root, buildDir string) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Root: root, Build: buildDir, Tree: t, makefiles: map[string]*makefile{}}
+	w := &World{Root: root, Build: buildDir, Tree: t}
 	for _, dir := range []string{buildDir, root} {
 		if dir == "" {
 			continue
@@ -116,23 +109,19 @@ func (w *World) Known(name string) bool {
 	return s != nil && len(s.Defs) > 0
 }
 
-// Makefile returns the parsed Kbuild file or Makefile of dir (absolute), nil when it has none.
+// Makefile returns the parsed Kbuild file or Makefile of dir (absolute) and its path, nil when
+// it has none. It is read at each call, never cached: the user edits Makefiles while the World
+// lives, and one small file is cheap to read.
 func (w *World) Makefile(dir string) (*kbuild.Makefile, string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if m, ok := w.makefiles[dir]; ok {
-		return m.mk, m.path
+	mk, _, err := kbuild.ReadMakefile(dir)
+	if err != nil || mk == nil {
+		return nil, ""
 	}
-	m := &makefile{}
-	if mk, _, err := kbuild.ReadMakefile(dir); err == nil && mk != nil {
-		m.mk = mk
-		m.path = mk.Path
-		if !filepath.IsAbs(m.path) {
-			m.path = filepath.Join(dir, filepath.Base(m.path))
-		}
+	p := mk.Path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, filepath.Base(p))
 	}
-	w.makefiles[dir] = m
-	return m.mk, m.path
+	return mk, p
 }
 
 // Object returns how the source file path (absolute) is built, nil when no Makefile builds it.
