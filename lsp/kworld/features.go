@@ -288,7 +288,11 @@ func (w *World) symbolMarkdown(name string) string {
 		return fmt.Sprintf("`CONFIG_%s` is defined in no Kconfig file of this tree.", name)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "```kconfig\nconfig %s\n", name)
+	kw := "config"
+	if defs := w.Tree.Defs(name); len(defs) > 0 && defs[0].Node.Kind == kconfig.KindMenuconfig {
+		kw = "menuconfig"
+	}
+	fmt.Fprintf(&b, "```kconfig\n%s %s\n", kw, name)
 	if t := s.Type(); t != kconfig.TypeUnknown {
 		b.WriteString("\t" + t.String())
 		if p := prompt(w.Tree.Defs(name)); p != "" {
@@ -317,7 +321,7 @@ func (w *World) symbolMarkdown(name string) string {
 	fmt.Fprintf(&b, "\nDefined at %s.\n", strings.Join(where, ", "))
 	for _, d := range w.Tree.Defs(name) {
 		if d.Node.Help != nil && d.Node.Help.Text != "" {
-			b.WriteString("\n" + d.Node.Help.Text + "\n")
+			b.WriteString("\n" + strings.TrimRight(d.Node.Help.Text, "\n") + "\n")
 			break
 		}
 	}
