@@ -11,10 +11,12 @@ package completion
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/check"
 	"krls.dev/krls/lsp/rustfile"
+	"krls.dev/krls/snippets"
 )
 
 // Range is a half-open byte range of the text.
@@ -75,8 +77,8 @@ func (c *Completer) Rust(ix *index.Index, f *rustfile.File, text []byte, offset 
 		}
 		return pathItems(ix, f, p), nil
 	}
-	if f.Depth(offset) == 0 && len(f.Macros) == 0 && (word.Start == word.End || strings.HasPrefix("module", string(text[word.Start:word.End]))) {
-		return topLevel(ix, f, word), nil
+	if f.Depth(offset) == 0 && len(f.Macros) == 0 {
+		return topLevel(ix, f, word, string(text[word.Start:word.End])), nil
 	}
 	return nil, nil
 }
@@ -320,7 +322,7 @@ func (c *Completer) config(text []byte, word Range) []Item {
 }
 
 // topLevel proposes a whole module macro block per module macro of the tree.
-func topLevel(ix *index.Index, f *rustfile.File, word Range) []Item {
+func topLevel(ix *index.Index, f *rustfile.File, word Range, typed string) []Item {
 	macros := []*index.ModuleMacro{defaultModule}
 	if ix != nil && len(ix.Modules) > 0 {
 		macros = nil
@@ -330,6 +332,9 @@ func topLevel(ix *index.Index, f *rustfile.File, word Range) []Item {
 	}
 	var items []Item
 	for i, s := range macros {
+		if !strings.HasPrefix(s.Name, typed) {
+			continue
+		}
 		if s.Name != "module" && s.Key("type") == nil {
 			continue // module_phy_driver! and co. need driver types: not a skeleton
 		}
@@ -340,7 +345,33 @@ func topLevel(ix *index.Index, f *rustfile.File, word Range) []Item {
 			Edit: &Range{word.Start, word.End},
 		})
 	}
+	// The module skeletons of snippets/ (the same ones VS Code contributes), in the forms
+	// this tree accepts.
+	if ix != nil && ix.Root != "" {
+		for _, sn := range snippets.For("rust", variantOf(ix.Root)) {
+			if !strings.HasPrefix(sn.Prefix, typed) {
+				continue
+			}
+			items = append(items, Item{
+				Label: sn.Prefix, Kind: "snippet", Detail: sn.Label, Doc: sn.Description,
+				InsertText: sn.Body, Snippet: true, SortText: "1" + sn.Prefix,
+				Edit: &Range{word.Start, word.End},
+			})
+		}
+	}
 	return items
+}
+
+// variants caches snippets.VariantOf per tree root: it reads the tree's macro files.
+var variants sync.Map // root -> snippets.Variant
+
+func variantOf(root string) snippets.Variant {
+	if v, ok := variants.Load(root); ok {
+		return v.(snippets.Variant)
+	}
+	v, _ := snippets.VariantOf(root)
+	variants.Store(root, v)
+	return v
 }
 
 // ModuleSnippet returns a snippet of a whole module macro block: the required keys of the
