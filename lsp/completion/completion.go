@@ -10,6 +10,7 @@ package completion
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -348,7 +349,9 @@ func topLevel(ix *index.Index, f *rustfile.File, word Range, typed string) []Ite
 	// The module skeletons of snippets/ (the same ones VS Code contributes), in the forms
 	// this tree accepts.
 	if ix != nil && ix.Root != "" {
-		for _, sn := range snippets.For("rust", variantOf(ix.Root)) {
+		sns := snippets.For("rust", variantOf(ix.Root))
+		sort.Slice(sns, func(i, j int) bool { return sns[i].Prefix < sns[j].Prefix })
+		for _, sn := range sns {
 			if !strings.HasPrefix(sn.Prefix, typed) {
 				continue
 			}
