@@ -3,6 +3,8 @@
 package kworld
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,5 +35,49 @@ func FuzzUses(f *testing.F) {
 			}
 		}
 		inKconfigText(text, max(0, min(off, len(text))))
+	})
+}
+
+// FuzzFeatures: hover, completion, definition and links on any Kconfig or Makefile text never
+// panic, and their ranges stay inside the text.
+func FuzzFeatures(f *testing.F) {
+	root := f.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "Kconfig"), []byte("config RUST\n\tbool \"Rust\"\n\nconfig FOO\n\ttristate \"Foo\"\n\tdepends on RUST\n\thelp\n\t  the module will be called foo.\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	w, err := Load(root, "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"config X\n\tdepends on FOO && !RUST\n\tselect FOO if RUST\n", "obj-$(CONFIG_FOO) += foo.o\nfoo-y := a.o\n",
+		"menu \"x\"\n\tvisible if FOO\nendmenu\nsource \"Kconfig\"\n", "\thelp\n\t  FOO \"RUST\n", "ifeq ($(CONFIG_FOO),y)\nendif\n"} {
+		f.Add(s, len(s)/2, true)
+		f.Add(s, len(s)/3, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, off int, kconfigLang bool) {
+		lang := LangMakefile
+		if kconfigLang {
+			lang = LangKconfig
+		}
+		text := []byte(s)
+		off = max(0, min(off, len(text)))
+		path := filepath.Join(root, "Makefile")
+		if kconfigLang {
+			path = filepath.Join(root, "Kconfig.test")
+		}
+		if md, r := w.Hover(lang, path, text, off); md != "" && (r.Start < 0 || r.End > len(text) || r.Start > r.End) {
+			t.Fatalf("hover range %v of %d bytes", r, len(text))
+		}
+		for _, it := range w.Complete(lang, text, off) {
+			if it.Edit != nil && (it.Edit.Start < 0 || it.Edit.End > len(text) || it.Edit.Start > it.Edit.End) {
+				t.Fatalf("completion range %v", *it.Edit)
+			}
+		}
+		w.Definition(lang, path, text, off)
+		for _, l := range w.Links(lang, path, text) {
+			if l.Range.Start < 0 || l.Range.End > len(text) || l.Range.Start > l.Range.End {
+				t.Fatalf("link range %v", l.Range)
+			}
+		}
 	})
 }
