@@ -53,10 +53,18 @@ func (w *World) symbolItems(prefix, label string, edit *completion.Range) []comp
 		if p := prompt(w.Tree.Defs(s.Name)); p != "" {
 			detail += " " + p
 		}
+		doc := ""
+		for _, d := range w.Tree.Defs(s.Name) {
+			if d.Node.Help != nil {
+				doc, _, _ = strings.Cut(d.Node.Help.Text, "\n\n") // the first paragraph
+				break
+			}
+		}
 		items = append(items, completion.Item{
 			Label:    label + s.Name,
 			Kind:     "constant",
 			Detail:   detail,
+			Doc:      doc,
 			SortText: sortKey(i),
 			Edit:     edit,
 		})

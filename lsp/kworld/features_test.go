@@ -383,6 +383,11 @@ func TestCompletionReal(t *testing.T) {
 	if diff := cmp.Diff([]string{"CONFIG_SAMPLE_RUST_MINIMAL"}, got); diff != "" {
 		t.Errorf("ConfigHook (-want +got):\n%s", diff)
 	}
+	// The item's doc is the first paragraph of the help (oracle: the Kconfig file's first help
+	// line).
+	if items := w.ConfigHook("CONFIG_SAMPLE_RUST_MINIMAL"); len(items) != 1 || !strings.HasPrefix(items[0].Doc, helpOf(t, w, "samples/rust/Kconfig", "SAMPLE_RUST_MINIMAL")[0]) {
+		t.Errorf("ConfigHook doc: %+v", items)
+	}
 }
 
 func TestLinksReal(t *testing.T) {
