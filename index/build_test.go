@@ -4,6 +4,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -247,4 +248,78 @@ func copyTree(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Bad generated files are reported and skipped; the rest of the tree is still indexed and
+// nothing is written inside the tree.
+func TestBuildBadInput(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"Makefile":                            "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\n",
+		"Kconfig":                             "mainmenu \"test\"\n",
+		"rust/kernel/lib.rs":                  "//! The kernel crate.\n#![no_std]\n/// A documented function.\npub fn f() {}\n",
+		"rust/helpers/helpers.c":              "#include \"mutex.c\"\n",
+		"rust/helpers/mutex.c":                "void rust_helper_mutex_lock(struct mutex *lock)\n{\n\tmutex_lock(lock);\n}\n",
+		"rust/bindings/bindings_generated.rs": "\x00\x01\x02ELF binary\x00",
+		"rust/uapi/uapi_generated.rs/README":  "a folder where a file should be",
+	}
+	for rel, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A sparse file larger than the indexer reads.
+	huge, err := os.Create(filepath.Join(root, "rust/bindings/bindings_helpers_generated.rs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := huge.Truncate(maxGenerated + 1); err != nil {
+		t.Fatal(err)
+	}
+	huge.Close()
+	before := listTree(t, root)
+
+	ix, err := Build(context.Background(), mustLocate(t, LocateOptions{Kernel: root}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, p := range ix.Problems {
+		msgs = append(msgs, p.File+": "+p.Message)
+	}
+	joined := strings.Join(msgs, "\n")
+	for _, want := range []string{"bindings_generated.rs: binary file", "bindings_helpers_generated.rs", "larger than", "uapi_generated.rs", "not a regular file"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("problems lack %q:\n%s", want, joined)
+		}
+	}
+	if ix.Lookup("kernel::f") == nil {
+		t.Error("kernel::f not indexed beside the bad files")
+	}
+	if it := ix.Binding("mutex_lock"); it == nil || it.Source != SourceHelpers {
+		t.Errorf("bindings::mutex_lock from the C helper = %+v", it)
+	}
+	if diff := cmp.Diff(before, listTree(t, root)); diff != "" {
+		t.Errorf("Build wrote inside the tree (-before +after):\n%s", diff)
+	}
+}
+
+func listTree(t *testing.T, root string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("%s %d %v", p, info.Size(), info.ModTime().UnixNano()))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
