@@ -4,8 +4,9 @@ package index
 
 import "unsafe"
 
-// blankFnBodies returns src with the inside of every function body replaced by spaces
-// (newlines kept), or src itself when it has none. The item walk never enters a body: it reads
+// blankFnBodies returns src with the inside of every function body, and of the matchers and
+// transcribers of every macro_rules!, replaced by spaces (newlines kept), or src itself when it
+// has none. The item walk never enters a body: it reads
 // a body's references from the original text (crate_lex.go). tree-sitter parses blank space in
 // no time, and the bodies are most of the kernel crate's bytes, so this halves the parse. Byte
 // offsets, rows and columns are unchanged, and so is every node outside the bodies; syntax
@@ -43,6 +44,12 @@ func blankFnBodies(src []byte) []byte {
 		}
 		word := s[i:j]
 		i = j
+		if word == "macro_rules" {
+			if end := blankMacroRules(s, j, &out, src); end > 0 {
+				i = end
+			}
+			continue
+		}
 		if word != "fn" {
 			continue
 		}
@@ -74,6 +81,87 @@ func blankFnBodies(src []byte) []byte {
 		return src
 	}
 	return out
+}
+
+// blankMacroRules blanks the insides of the matchers and transcribers of the macro_rules!
+// whose `!` is at i, `macro_rules! NAME { (matcher) => { transcriber }; ... }`, keeping their
+// delimiters: the walk reads both from the original text, and tree-sitter makes a node of every
+// token of a token tree. It returns the offset after the definition, or -1 when it is not one.
+func blankMacroRules(s string, i int, out *[]byte, src []byte) int {
+	n := len(s)
+	if i >= n || s[i] != '!' {
+		return -1
+	}
+	i = skipBlank(s, i+1)
+	if i >= n || !isIdentStart(s[i]) {
+		return -1
+	}
+	for i < n && isIdentChar(s[i]) {
+		i++
+	}
+	i = skipBlank(s, i)
+	if i >= n || s[i] != '{' {
+		return -1 // macro_rules! x ( ... ); is rare: left to the parser
+	}
+	end := matchingDelim(s, i)
+	if end < 0 {
+		return -1
+	}
+	for k := i + 1; k < end; {
+		if j, ok := skipTrivia(s, k); ok {
+			k = j
+			continue
+		}
+		switch s[k] {
+		case '(', '[', '{':
+			close := matchingDelim(s, k)
+			if close < 0 || close > end {
+				return end + 1
+			}
+			if *out == nil {
+				*out = append([]byte(nil), src...)
+			}
+			for x := k + 1; x < close; x++ {
+				if (*out)[x] != '\n' && (*out)[x] != '\r' {
+					(*out)[x] = ' '
+				}
+			}
+			k = close + 1
+		default:
+			k++
+		}
+	}
+	return end + 1
+}
+
+func skipBlank(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// matchingDelim returns the offset of the delimiter closing the (, [ or { at open, or -1.
+// Token trees nest all three kinds properly, so one depth counts them all.
+func matchingDelim(s string, open int) int {
+	depth := 0
+	for i, n := open, len(s); i < n; {
+		if j, ok := skipTrivia(s, i); ok {
+			i = j
+			continue
+		}
+		switch s[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return -1
 }
 
 // fnBodyStart returns the offset of the { opening the body of the fn whose name starts at i,

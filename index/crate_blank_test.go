@@ -23,6 +23,9 @@ func TestBlankFnBodies(t *testing.T) {
 		"fn n() -> [u8; { N }] { x }", // a block in the signature: left to the parser
 		"fn open() { {",
 		"fn nest() {« if a { b } »}",
+		"macro_rules! m {\n\t(« $x:expr »)  => {« fn f() { $x } »};\n\t[«»] => (« 1 »);\n}\nfn g() {« 2 »}",
+		"macro_rules! p ( () => {} ); fn h() {« 3 »}",
+		"#[macro_export]\nmacro_rules! q { (« \")\" ») => {« '}' »} }",
 	} {
 		in := strings.NewReplacer("«", "", "»", "").Replace(tc)
 		var want strings.Builder
