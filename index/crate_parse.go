@@ -552,11 +552,19 @@ func visOf(n *sitter.Node, x *extractor) string {
 
 // sigUpTo returns the one-line text of n up to the start of its child field (or all of n).
 func (x *extractor) sigUpTo(n *sitter.Node, field string) string {
-	end := n.EndByte()
+	var b *sitter.Node
 	if field != "" {
-		if b := n.ChildByFieldName(field); b != nil {
-			end = b.StartByte()
-		}
+		b = n.ChildByFieldName(field)
+	}
+	return x.sigBefore(n, b)
+}
+
+// sigBefore returns the one-line text of n up to the start of its child b (or all of n when b
+// is nil): sigUpTo for a child the caller looked up already (each lookup is three cgo calls).
+func (x *extractor) sigBefore(n, b *sitter.Node) string {
+	end := n.EndByte()
+	if b != nil {
+		end = b.StartByte()
 	}
 	s := oneLine(string(x.src[n.StartByte():end]))
 	s = strings.TrimSuffix(strings.TrimSpace(s), "=")
@@ -588,7 +596,7 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 			Hidden: ihidden, Start: pos(n.StartPoint()), End: pos(n.EndPoint())}
 		body := n.ChildByFieldName("body")
 		m.Inline = body != nil
-		m.Sig = x.sigUpTo(n, "body")
+		m.Sig = x.sigBefore(n, body)
 		x.f.Mods = append(x.f.Mods, m)
 		if body != nil {
 			x.declList(body, joinScope(scope, name), icfg, ihidden)
@@ -600,27 +608,30 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 		if nodeType(n) == "union_item" {
 			base.Kind = KindUnion
 		}
-		base.Sig = x.sigUpTo(n, "body")
-		if b := n.ChildByFieldName("body"); b != nil && nodeType(b) == "ordered_field_declaration_list" {
-			base.Sig = x.sigUpTo(n, "")
+		b := n.ChildByFieldName("body")
+		base.Sig = x.sigBefore(n, b)
+		if b != nil && nodeType(b) == "ordered_field_declaration_list" {
+			base.Sig = x.sigBefore(n, nil)
 		}
 		parent := x.add(base, n)
-		if b := n.ChildByFieldName("body"); b != nil && nodeType(b) == "field_declaration_list" {
+		if b != nil && nodeType(b) == "field_declaration_list" {
 			x.fields(b, scope, icfg, ihidden, parent)
 		}
 	case "enum_item":
 		base.Kind = KindEnum
-		base.Sig = x.sigUpTo(n, "body")
+		b := n.ChildByFieldName("body")
+		base.Sig = x.sigBefore(n, b)
 		parent := x.add(base, n)
-		if b := n.ChildByFieldName("body"); b != nil {
+		if b != nil {
 			x.variants(b, scope, icfg, ihidden, parent)
 		}
 	case "trait_item":
 		base.Kind = KindTrait
-		base.Sig = x.sigUpTo(n, "body")
+		b := n.ChildByFieldName("body")
+		base.Sig = x.sigBefore(n, b)
 		base.Unsafe = strings.HasPrefix(strings.TrimPrefix(base.Sig, base.Vis+" "), "unsafe ")
 		parent := x.add(base, n)
-		if b := n.ChildByFieldName("body"); b != nil {
+		if b != nil {
 			x.assocList(b, scope, icfg, ihidden, 0, parent, x.generics(n, nil))
 		}
 	case "impl_item":
@@ -691,7 +702,7 @@ func (x *extractor) fn(n *sitter.Node, base FileItem, a *attrs, impl int, implGe
 		base.Name = a.derive
 	}
 	body := n.ChildByFieldName("body")
-	base.Sig = x.sigUpTo(n, "body")
+	base.Sig = x.sigBefore(n, body)
 	base.HasBody = body != nil
 	// function_modifiers sits after the visibility.
 	for i := 0; i < int(n.ChildCount()) && i < 3; i++ {
@@ -883,8 +894,9 @@ func (x *extractor) constItem(n *sitter.Node, base FileItem, impl, parent int) {
 	}
 	base.Impl = impl
 	base.Parent = parent
-	base.Sig = x.sigUpTo(n, "value")
-	if v := n.ChildByFieldName("value"); v != nil {
+	v := n.ChildByFieldName("value")
+	base.Sig = x.sigBefore(n, v)
+	if v != nil {
 		base.Refs = scanRefs(x.text(v))
 	}
 	x.add(base, n)
