@@ -10,6 +10,7 @@ import (
 
 	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/check"
+	"krls.dev/krls/lsp/lint"
 	"krls.dev/krls/lsp/rustfile"
 	"krls.dev/krls/lsp/source"
 )
@@ -54,6 +55,8 @@ func findings(doc *source.Document, ix *index.Index, set Settings) []check.Findi
 				out = append(out, f)
 			}
 		}
+		// What a krls:allow comment silences for krls lint is silenced in the editor too.
+		out, _ = lint.FilterSuppressed(path, ctx.Text, ctx.Lang, out)
 		return out
 	}).([]check.Finding)
 	return fs

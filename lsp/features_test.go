@@ -205,3 +205,32 @@ func TestDocsCodeAction(t *testing.T) {
 		t.Errorf("no openDocs action: %s", m.Result)
 	}
 }
+
+// A krls:allow comment silences a finding in the editor as it does in krls lint.
+func TestDiagnosticsSuppressed(t *testing.T) {
+	ix := bindingsIndex("/tree")
+	h := start(t, Options{Debounce: 5e6, LoadIndex: func(_ context.Context, _ Settings) (*index.Index, error) { return ix, nil }})
+	h.initialize(map[string]any{"checks": map[string]bool{"unsafe-block-safety": false}})
+	const uri = "file:///tree/drivers/misc/m.rs"
+	direct := "fn f() {\n    let t = unsafe { bindings::ktime_get() };\n}\n"
+	allowed := "fn f() {\n    // krls:allow(bindings-direct): measured, the wrapper costs a lock here\n    let t = unsafe { bindings::ktime_get() };\n}\n"
+	h.notify("textDocument/didOpen", openParams(uri, "rust", 1, direct))
+	d, _, err := h.c.WaitDiagnostics(h.ctx, 0, uri, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Diagnostics) != 1 {
+		t.Fatalf("without the comment: %d diagnostics, want the bindings-direct one", len(d.Diagnostics))
+	}
+	h.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []any{map[string]any{"text": allowed}},
+	})
+	d, _, err = h.c.WaitDiagnostics(h.ctx, 0, uri, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Diagnostics) != 0 {
+		t.Errorf("with krls:allow: %+v, want none", d.Diagnostics)
+	}
+}
