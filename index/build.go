@@ -366,9 +366,9 @@ func pathKey(s string) uint64 {
 }
 
 // mergeItems merges parts, each the items its perm lists in that order (nil: the whole part
-// as it is), into one slice
-// sorted by Path; equal paths keep the order of the parts. That is the stable sort of the
-// parts' concatenation.
+// as it is), into one slice sorted by Path; equal paths keep the order of the parts. That is
+// the stable sort of the parts' concatenation. Two goroutines share the copy (16 MB for 6.12):
+// one merges the paths below a pivot, the other the rest.
 func mergeItems(parts [][]Item, perms [][]int32) []Item {
 	n := 0
 	size := make([]int, len(parts))
@@ -379,44 +379,78 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Item, 0, n)
-	at := make([]int, len(parts))
-	get := func(k int) *Item {
+	get := func(k, i int) *Item {
 		if perms[k] != nil {
-			return &parts[k][perms[k][at[k]]]
+			return &parts[k][perms[k][i]]
 		}
-		return &parts[k][at[k]]
+		return &parts[k][i]
 	}
+	out := make([]Item, n)
+	lo := make([]int, len(parts))
+	if n < mergeSplitMin {
+		mergeRange(get, lo, size, out)
+		return out
+	}
+	// The pivot is the middle path of the largest part; each part splits where its paths
+	// reach it.
+	big := 0
+	for k := range parts {
+		if size[k] > size[big] {
+			big = k
+		}
+	}
+	pivot := get(big, size[big]/2).Path
+	mid := make([]int, len(parts))
+	below := 0
+	for k := range parts {
+		mid[k] = sort.Search(size[k], func(i int) bool { return get(k, i).Path >= pivot })
+		below += mid[k]
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { mergeRange(get, mid, size, out[below:]) })
+	mergeRange(get, lo, mid, out[:below])
+	wg.Wait()
+	return out
+}
+
+// mergeSplitMin is the size from which mergeItems uses two goroutines (a variable for tests).
+var mergeSplitMin = 4096
+
+// mergeRange merges items from..to of each part into out, which has room for them all.
+func mergeRange(get func(k, i int) *Item, from, to []int, out []Item) {
+	at := append([]int(nil), from...)
+	o := 0
 	for {
 		best := -1
 		var bestItem *Item
-		for k := range parts {
-			if at[k] == size[k] {
+		for k := range at {
+			if at[k] == to[k] {
 				continue
 			}
-			if it := get(k); best < 0 || it.Path < bestItem.Path {
+			if it := get(k, at[k]); best < 0 || it.Path < bestItem.Path {
 				best, bestItem = k, it
 			}
 		}
 		if best < 0 {
-			return out
+			return
 		}
 		// Copy the run of best up to the smallest other head; on equal paths the earlier
 		// part goes first.
 		limit, limitK := "", -1
-		for k := range parts {
-			if k != best && at[k] < size[k] {
-				if p := get(k).Path; limitK < 0 || p < limit {
+		for k := range at {
+			if k != best && at[k] < to[k] {
+				if p := get(k, at[k]).Path; limitK < 0 || p < limit {
 					limit, limitK = p, k
 				}
 			}
 		}
-		for at[best] < size[best] {
-			it := get(best)
+		for at[best] < to[best] {
+			it := get(best, at[best])
 			if limitK >= 0 && (it.Path > limit || it.Path == limit && limitK < best) {
 				break
 			}
-			out = append(out, *it)
+			out[o] = *it
+			o++
 			at[best]++
 		}
 	}

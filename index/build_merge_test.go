@@ -19,7 +19,9 @@ import (
 // which is what Finish used to do, on parts with many equal paths.
 func TestMergeItems(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	for round := 0; round < 200; round++ {
+	defer func(m int) { mergeSplitMin = m }(mergeSplitMin)
+	for round := 0; round < 400; round++ {
+		mergeSplitMin = []int{0, 1 << 30}[round%2] // with and without the split
 		var parts [][]Item
 		var perms [][]int32
 		var all []Item
