@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"krls.dev/krls/kconfig"
 )
@@ -63,15 +65,72 @@ func (o *Object) Symbols() []string {
 // ReadMakefile reads the Kbuild file of dir, or its Makefile when there is no Kbuild (the
 // order Kbuild uses, scripts/Makefile.build).
 func ReadMakefile(dir string) (*Makefile, []Error, error) {
+	return (*Cache)(nil).ReadMakefile(dir)
+}
+
+// Cache keeps parsed Makefiles by path, each reused while its size and modification time
+// stay those it was read with (as the index judges its files): a server re-runs its checks
+// on every edit of a Rust file, and each run reads the folder's Makefile and those of its
+// parents; a lint of a tree reads each folder's Makefile once per Rust file and Kconfig
+// file of it. The Makefiles handed out are shared: callers must not modify them. A nil
+// *Cache reads every file from disk. A Cache is safe for concurrent use.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]*cachedMakefile
+}
+
+type cachedMakefile struct {
+	size  int64
+	mtime time.Time
+	mk    *Makefile
+	errs  []Error
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{m: map[string]*cachedMakefile{}} }
+
+// read returns the parse of the file p, from the cache when it has not changed.
+func (c *Cache) read(p string) (*Makefile, []Error, error) {
+	if c == nil {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		m, errs := Parse(p, src)
+		return m, errs, nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	e := c.m[p]
+	c.mu.Unlock()
+	if e != nil && e.size == st.Size() && e.mtime.Equal(st.ModTime()) && st.Mode().IsRegular() {
+		return e.mk, e.errs, nil
+	}
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, errs := Parse(p, src)
+	if st.Mode().IsRegular() && int64(len(src)) == st.Size() {
+		c.mu.Lock()
+		c.m[p] = &cachedMakefile{size: st.Size(), mtime: st.ModTime(), mk: m, errs: errs}
+		c.mu.Unlock()
+	}
+	return m, errs, nil
+}
+
+// ReadMakefile is the package's ReadMakefile through the cache.
+func (c *Cache) ReadMakefile(dir string) (*Makefile, []Error, error) {
 	var lastErr error
 	for _, name := range []string{"Kbuild", "Makefile"} {
-		p := filepath.Join(dir, name)
-		src, err := os.ReadFile(p)
+		m, errs, err := c.read(filepath.Join(dir, name))
 		if err != nil {
 			lastErr = err
 			continue
 		}
-		m, errs := Parse(p, src)
 		return m, errs, nil
 	}
 	return nil, nil, lastErr
@@ -82,7 +141,12 @@ func ReadMakefile(dir string) (*Makefile, []Error, error) {
 // levels). DirGates are then filled from the parents' lines that descend into the folder
 // (obj-$(CONFIG_PHYLIB) += phy/). It returns nil, nil when no line builds the file.
 func ObjectFor(dir, file string) (*Object, error) {
-	m, _, err := ReadMakefile(dir)
+	return (*Cache)(nil).ObjectFor(dir, file)
+}
+
+// ObjectFor is the package's ObjectFor through the cache.
+func (c *Cache) ObjectFor(dir, file string) (*Object, error) {
+	m, _, err := c.ReadMakefile(dir)
 	var o *Object
 	if err == nil {
 		o = m.Object(file)
@@ -94,7 +158,7 @@ func ObjectFor(dir, file string) (*Object, error) {
 			break
 		}
 		sub, d = filepath.Base(d)+"/"+sub, parent
-		pm, _, perr := ReadMakefile(d)
+		pm, _, perr := c.ReadMakefile(d)
 		if perr != nil {
 			break
 		}
@@ -108,13 +172,13 @@ func ObjectFor(dir, file string) (*Object, error) {
 		}
 		return nil, nil
 	}
-	o.DirGates = dirGates(filepath.Dir(o.Makefile))
+	o.DirGates = c.dirGates(filepath.Dir(o.Makefile))
 	return o, nil
 }
 
 // dirGates follows the parents of dir while each names the child folder in an obj-/subdir-
 // line, collecting those lines' gates.
-func dirGates(dir string) []Gate {
+func (c *Cache) dirGates(dir string) []Gate {
 	var out []Gate
 	d := dir
 	for i := 0; i < 8; i++ {
@@ -122,7 +186,7 @@ func dirGates(dir string) []Gate {
 		if parent == d {
 			break
 		}
-		pm, _, err := ReadMakefile(parent)
+		pm, _, err := c.ReadMakefile(parent)
 		if err != nil {
 			break
 		}

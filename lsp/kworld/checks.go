@@ -4,6 +4,7 @@ package kworld
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -261,24 +262,24 @@ var patternRule = regexp.MustCompile(`(?m)^([^\s:#=]*%[^\s:#=]*)\s*:`)
 // a generated $(obj)/foo.c). Objects with a second extension (foo.dtbo.o, x509.asn1.o) and
 // paths into folders that do not exist (xe's i915-display/, built by a pattern rule from
 // another folder) come from rules too.
-func hasSource(dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
+func hasSource(ls listings, dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
 	stem := strings.TrimSuffix(obj, ".o")
 	if strings.Contains(filepath.Base(stem), ".") {
 		return true
 	}
 	if d := filepath.Dir(stem); d != "." {
-		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {
+		if found, isDir := ls.lookup(filepath.Join(dir, d)); !found || !isDir {
 			return true
 		}
 	}
 	exists := func(base string) bool {
 		for _, ext := range []string{".c", ".rs", ".S", ".s"} {
-			if st, err := os.Stat(filepath.Join(base, stem+ext)); err == nil && !st.IsDir() {
+			if found, isDir := ls.lookup(filepath.Join(base, stem+ext)); found && !isDir {
 				return true
 			}
 		}
-		st, err := os.Stat(filepath.Join(base, stem))
-		return err == nil && st.IsDir()
+		found, isDir := ls.lookup(filepath.Join(base, stem))
+		return found && isDir
 	}
 	if exists(dir) {
 		return true
@@ -334,6 +335,45 @@ func hasSource(dir string, mk *kbuild.Makefile, text []byte, obj string) bool {
 		strings.Contains(s, name+".S") || strings.Contains(s, name+".rs") || strings.Contains(s, name+".o:")
 }
 
+// listings memoizes the folder listings of one check run: a Makefile's objects are looked up
+// in its folder's listing (and its parents' and subfolders') instead of by a stat per name
+// and extension, which cost a system call for each of the thousands of objects of a tree.
+// A folder that cannot be listed maps to nil and its names are looked up with os.Stat.
+type listings map[string]map[string]fs.DirEntry
+
+func entryMap(ents []fs.DirEntry) map[string]fs.DirEntry {
+	m := make(map[string]fs.DirEntry, len(ents))
+	for _, e := range ents {
+		m[e.Name()] = e
+	}
+	return m
+}
+
+// lookup says whether p exists and is a folder, following symbolic links as os.Stat does.
+func (l listings) lookup(p string) (found, isDir bool) {
+	dir, name := filepath.Dir(p), filepath.Base(p)
+	m, ok := l[dir]
+	if !ok {
+		if ents, err := os.ReadDir(dir); err == nil {
+			m = entryMap(ents)
+		}
+		l[dir] = m
+	}
+	if m == nil || name == "." || name == ".." || name == string(filepath.Separator) {
+		st, err := os.Stat(p)
+		return err == nil, err == nil && st.IsDir()
+	}
+	e := m[name]
+	switch {
+	case e == nil:
+		return false, false
+	case e.Type()&fs.ModeSymlink != 0:
+		st, err := os.Stat(p)
+		return err == nil, err == nil && st.IsDir()
+	}
+	return true, e.IsDir()
+}
+
 func globEscape(s string) string {
 	return strings.NewReplacer("*", "\\*", "?", "\\?", "[", "\\[", "\\", "\\\\").Replace(s)
 }
@@ -357,11 +397,18 @@ func runNoSource(ctx *check.Context) []check.Finding {
 			hasRust = true
 		}
 	}
+	if !hasC && !hasRust {
+		return nil // see below: nothing is reported, so nothing is looked up
+	}
+	lst := listings{dir: entryMap(ents)}
 	ls := lineStarts(ctx.Text)
 	var missing []check.Finding
 	for _, ow := range objectWords(mk) {
-		if hasSource(dir, mk, ctx.Text, ow.word.Text) {
+		if hasSource(lst, dir, mk, ctx.Text, ow.word.Text) {
 			continue
+		}
+		if !hasC && len(missing) == 1 {
+			return nil // a second one: a subset of the tree, reported nothing (below)
 		}
 		missing = append(missing, check.Finding{Range: rangeOf(ls, len(ctx.Text), ow.word.Range),
 			Message: fmt.Sprintf("%s has no source: no %s.c, %s.rs, %s.S, composite or folder", ow.word.Text,

@@ -8,8 +8,9 @@
 // document links) as plain Go functions, and the checks it registers into lsp/check.
 //
 // A *World is immutable once loaded except for the reference index, built on first use under a
-// sync.Once, so one World is shared by every request goroutine. Makefiles are read when asked
-// (they change while the World lives).
+// sync.Once, and the cache of parsed Makefiles, so one World is shared by every request
+// goroutine. Makefiles are read when asked and parsed again when their size or modification
+// time changed (they change while the World lives).
 //
 // # The check hook
 //
@@ -62,6 +63,10 @@ type World struct {
 
 	refsOnce sync.Once
 	refs     map[string][]Ref // symbol (without CONFIG_) -> uses in .rs files and Makefiles
+
+	// makefiles keeps the parsed Makefiles while they stay unchanged on disk (nil: read at
+	// each call, for a World not made by Load).
+	makefiles *kbuild.Cache
 }
 
 // Load reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
@@ -73,7 +78,7 @@ func Load(root, buildDir string) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Root: root, Build: buildDir, Tree: t}
+	w := &World{Root: root, Build: buildDir, Tree: t, makefiles: kbuild.NewCache()}
 	for _, dir := range []string{buildDir, root} {
 		if dir == "" {
 			continue
@@ -110,10 +115,10 @@ func (w *World) Known(name string) bool {
 }
 
 // Makefile returns the parsed Kbuild file or Makefile of dir (absolute) and its path, nil when
-// it has none. It is read at each call, never cached: the user edits Makefiles while the World
-// lives, and one small file is cheap to read.
+// it has none. It is parsed again whenever its size or modification time changed (the user
+// edits Makefiles while the World lives), else shared: callers must not modify it.
 func (w *World) Makefile(dir string) (*kbuild.Makefile, string) {
-	mk, _, err := kbuild.ReadMakefile(dir)
+	mk, _, err := w.makefiles.ReadMakefile(dir)
 	if err != nil || mk == nil {
 		return nil, ""
 	}
@@ -126,7 +131,7 @@ func (w *World) Makefile(dir string) (*kbuild.Makefile, string) {
 
 // Object returns how the source file path (absolute) is built, nil when no Makefile builds it.
 func (w *World) Object(path string) *kbuild.Object {
-	o, err := kbuild.ObjectFor(filepath.Dir(path), filepath.Base(path))
+	o, err := w.makefiles.ObjectFor(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
 		return nil
 	}
