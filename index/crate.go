@@ -24,7 +24,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
@@ -86,6 +85,11 @@ type fileJob struct {
 	line int
 	file *CrateFile
 	err  error
+	// level is the job's depth in the module tree; done is closed when it is loaded; dup
+	// marks a file that is a module already.
+	level int
+	done  chan struct{}
+	dup   bool
 }
 
 func (d *discovery) start(rel, crate string, r *resolver) *rmod {
@@ -95,57 +99,81 @@ func (d *discovery) start(rel, crate string, r *resolver) *rmod {
 	return m
 }
 
+// run loads the pending files and those they declare. Files are loaded in parallel as soon as
+// their declaring file is processed, with no barrier between the levels of the module tree;
+// results are processed one at a time in the order of a level-by-level walk, so the modules,
+// files and problems come out in the same order whatever the timing.
 func (d *discovery) run(r *resolver) {
 	if d.seen == nil {
 		d.seen = map[string]bool{}
 	}
 	parsers := make(chan *sitter.Parser, d.workers)
-	for len(d.pending) > 0 {
-		jobs := d.pending
-		d.pending = nil
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, d.workers)
+	sem := make(chan struct{}, d.workers)
+	var queue []*fileJob
+	submit := func(jobs []fileJob, level int) {
 		for i := range jobs {
 			j := &jobs[i]
+			j.level = level
+			queue = append(queue, j)
 			if d.seen[j.rel] {
-				d.res.Problems = append(d.res.Problems, Problem{File: j.from, Line: j.line, Message: fmt.Sprintf("module %s: file %s is already a module", j.mod.path, j.rel)})
-				j.err = errSkip
+				j.dup, j.err = true, errSkip
 				continue
 			}
 			d.seen[j.rel] = true
-			wg.Add(1)
-			sem <- struct{}{}
+			j.done = make(chan struct{})
 			go func() {
-				defer func() { <-sem; wg.Done() }()
+				sem <- struct{}{}
 				d.load(j, parsers)
+				<-sem
+				close(j.done)
 			}()
 		}
-		wg.Wait()
-		for i := range jobs {
-			j := &jobs[i]
-			if j.err == errSkip {
-				continue
+	}
+	submit(d.pending, 0)
+	d.pending = nil
+	level := -1
+	for qi := 0; qi < len(queue); qi++ {
+		j := queue[qi]
+		if j.level != level {
+			// Every job of this level is queued by now (their parents were the level
+			// before): its duplicates are reported first, as a level-by-level walk does.
+			level = j.level
+			for _, k := range queue[qi:] {
+				if k.level != level {
+					break
+				}
+				if k.dup {
+					d.res.Problems = append(d.res.Problems, Problem{File: k.from, Line: k.line, Message: fmt.Sprintf("module %s: file %s is already a module", k.mod.path, k.rel)})
+				}
 			}
-			if j.err != nil {
-				d.res.Problems = append(d.res.Problems, Problem{File: j.from, Line: j.line, Message: fmt.Sprintf("module %s: %v", j.mod.path, j.err)})
-				j.mod.missing = true
-				continue
-			}
-			j.file.Module = j.mod.path
-			d.res.Files = append(d.res.Files, j.file)
-			d.res.Problems = append(d.res.Problems, j.file.Problems...)
-			j.mod.file = j.file
-			j.mod.scope = ""
-			j.mod.cfg = cfgAll(j.mod.cfg, j.file.Cfg)
-			if j.mod.doc == "" {
-				j.mod.doc = j.file.Doc
-			} else if j.file.Doc != "" {
-				j.mod.doc += "\n" + j.file.Doc
-			}
-			if j.mod.crate == "macros" {
-				continue // only the proc macros of rust/macros/lib.rs are indexed
-			}
-			d.children(j.mod, "", r)
+		}
+		if j.err == errSkip {
+			continue
+		}
+		<-j.done
+		if j.err != nil {
+			d.res.Problems = append(d.res.Problems, Problem{File: j.from, Line: j.line, Message: fmt.Sprintf("module %s: %v", j.mod.path, j.err)})
+			j.mod.missing = true
+			continue
+		}
+		j.file.Module = j.mod.path
+		d.res.Files = append(d.res.Files, j.file)
+		d.res.Problems = append(d.res.Problems, j.file.Problems...)
+		j.mod.file = j.file
+		j.mod.scope = ""
+		j.mod.cfg = cfgAll(j.mod.cfg, j.file.Cfg)
+		if j.mod.doc == "" {
+			j.mod.doc = j.file.Doc
+		} else if j.file.Doc != "" {
+			j.mod.doc += "\n" + j.file.Doc
+		}
+		if j.mod.crate == "macros" {
+			continue // only the proc macros of rust/macros/lib.rs are indexed
+		}
+		d.children(j.mod, "", r)
+		if len(d.pending) > 0 {
+			submit(d.pending, j.level+1)
+			d.pending = nil
 		}
 	}
 	close(parsers)
