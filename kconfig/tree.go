@@ -29,6 +29,11 @@ type Options struct {
 	// reach (other architectures, documentation examples), with their definitions marked
 	// off-chain.
 	AllFiles bool
+	// Parsed, when set, is called with each file parsed (its path relative to the root, its
+	// bytes and ParseFile's results), from several goroutines at once, possibly until a little
+	// after Load returned: a caller that checks the same files again (krls lint's
+	// kconfig-syntax) can keep the parses instead of repeating them. It must not modify them.
+	Parsed func(rel string, src []byte, f *File, errs []Error)
 }
 
 // Tree is a loaded Kconfig tree: all files, the symbol table and every error.
@@ -189,7 +194,7 @@ func Load(root string, opts Options) (*Tree, error) {
 		}
 	}
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
-	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay}
+	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay, hook: opts.Parsed}
 	ld.cond = sync.NewCond(&ld.mu)
 	for range runtime.GOMAXPROCS(0) {
 		go ld.worker()
@@ -287,6 +292,7 @@ type loader struct {
 	env     map[string]string
 	overlay map[string][]byte
 	x       *expander
+	hook    func(rel string, src []byte, f *File, errs []Error)
 }
 
 // get returns the parse of rel, queueing it if needed; the walk's files go first. Once
@@ -354,6 +360,9 @@ func (ld *loader) parse(rel string, p *parsed) {
 	}
 	if err == nil {
 		p.file, p.errs = ParseFile(rel, src)
+		if ld.hook != nil {
+			ld.hook(rel, src, p.file, p.errs)
+		}
 	}
 	p.err = err
 	close(p.done)

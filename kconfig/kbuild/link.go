@@ -114,13 +114,18 @@ func (c *Cache) read(p string) (*Makefile, []Error, error) {
 		return nil, nil, err
 	}
 	m, errs := Parse(p, src)
-	if st.Mode().IsRegular() && int64(len(src)) == st.Size() {
+	if st.Mode().IsRegular() && int64(len(src)) == st.Size() && !Racy(st.ModTime()) {
 		c.mu.Lock()
 		c.m[p] = &cachedMakefile{size: st.Size(), mtime: st.ModTime(), mk: m, errs: errs}
 		c.mu.Unlock()
 	}
 	return m, errs, nil
 }
+
+// Racy reports whether a modification time is too recent to vouch for a file's content: the
+// kernel stamps files with a coarse clock, so a second write within the same tick as the read
+// leaves size and time unchanged (git's "racily clean" entries). Such files are not cached.
+func Racy(mtime time.Time) bool { return time.Since(mtime) < 2*time.Second }
 
 // ReadMakefile is the package's ReadMakefile through the cache.
 func (c *Cache) ReadMakefile(dir string) (*Makefile, []Error, error) {

@@ -105,7 +105,7 @@ func rangeOf(ls []int, n int, r kconfig.Range) check.Range {
 }
 
 func runSyntax(ctx *check.Context) []check.Finding {
-	_, errs := kconfig.ParseFile(ctx.Path, ctx.Text)
+	_, errs := worldOf(ctx).parseKconfig(ctx.Path, ctx.Text)
 	ls := lineStarts(ctx.Text)
 	var out []check.Finding
 	for _, e := range errs {
@@ -444,16 +444,9 @@ type rustObject struct {
 
 // rustObjects returns the built .rs files of dir.
 func (w *World) rustObjects(dir string) []rustObject {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
 	var objs []rustObject
-	for _, e := range ents {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".rs" {
-			continue
-		}
-		o := w.Object(filepath.Join(dir, e.Name()))
+	for _, name := range w.rustFiles(dir) {
+		o := w.Object(filepath.Join(dir, name))
 		if o == nil || o.Hostprog {
 			continue
 		}
@@ -463,9 +456,44 @@ func (w *World) rustObjects(dir string) []rustObject {
 				gs = append(gs, g.Symbol)
 			}
 		}
-		objs = append(objs, rustObject{e.Name(), strings.TrimSuffix(o.Module, ".o"), gs})
+		objs = append(objs, rustObject{name, strings.TrimSuffix(o.Module, ".o"), gs})
 	}
 	return objs
+}
+
+// rustFiles returns the names of the .rs entries of dir that are not folders, in order. The
+// listing is kept while the folder's modification time stays the same (an entry added,
+// removed or renamed changes it): the Kconfig checks ask for it for every Kconfig file, and
+// most folders of a tree have no Rust file.
+func (w *World) rustFiles(dir string) []string {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil
+	}
+	if w.listings != nil {
+		w.listingsMu.Lock()
+		l, ok := w.listings[dir]
+		w.listingsMu.Unlock()
+		if ok && l.mtime.Equal(st.ModTime()) {
+			return l.rust
+		}
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range ents {
+		if !e.IsDir() && filepath.Ext(e.Name()) == ".rs" {
+			names = append(names, e.Name())
+		}
+	}
+	if w.listings != nil && !kbuild.Racy(st.ModTime()) {
+		w.listingsMu.Lock()
+		w.listings[dir] = rustListing{st.ModTime(), names}
+		w.listingsMu.Unlock()
+	}
+	return names
 }
 
 func (o rustObject) gatedBy(name string) bool {
@@ -486,7 +514,7 @@ func runRustDep(ctx *check.Context) []check.Finding {
 	if len(objs) == 0 {
 		return nil
 	}
-	f, _ := kconfig.ParseFile(ctx.Path, ctx.Text)
+	f, _ := w.parseKconfig(ctx.Path, ctx.Text)
 	ls := lineStarts(ctx.Text)
 	needs := func(s string) bool {
 		if s == "RUST" {
@@ -528,7 +556,7 @@ func runModuleName(ctx *check.Context) []check.Finding {
 	if len(objs) == 0 {
 		return nil
 	}
-	f, _ := kconfig.ParseFile(ctx.Path, ctx.Text)
+	f, _ := w.parseKconfig(ctx.Path, ctx.Text)
 	ls := lineStarts(ctx.Text)
 	var out []check.Finding
 	for _, n := range configEntries(f) {

@@ -39,6 +39,7 @@ package kworld
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,6 +47,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"krls.dev/krls/kconfig"
 	"krls.dev/krls/kconfig/kbuild"
@@ -67,6 +69,45 @@ type World struct {
 	// makefiles keeps the parsed Makefiles while they stay unchanged on disk (nil: read at
 	// each call, for a World not made by Load).
 	makefiles *kbuild.Cache
+
+	// parses keeps Load's parse of each Kconfig file by absolute path, with a hash of the
+	// bytes parsed: the Kconfig checks of krls lint get the same bytes from disk and reuse it
+	// instead of parsing every Kconfig file of the tree a second time.
+	// listings keeps the .rs files of folders (see rustFiles); nil for a World not made by
+	// Load.
+	listingsMu sync.Mutex
+	listings   map[string]rustListing
+
+	parsesMu sync.Mutex
+	parses   map[string]kconfigParse
+	seed     maphash.Seed
+}
+
+type rustListing struct {
+	mtime time.Time
+	rust  []string
+}
+
+type kconfigParse struct {
+	sum  uint64
+	size int
+	file *kconfig.File
+	errs []kconfig.Error
+}
+
+// parseKconfig returns kconfig.ParseFile(path, text), reusing Load's parse of the same bytes.
+// The Errors' File and the File's path may then be relative to the root: the checks use
+// neither.
+func (w *World) parseKconfig(path string, text []byte) (*kconfig.File, []kconfig.Error) {
+	if w != nil && w.parses != nil {
+		w.parsesMu.Lock()
+		p, ok := w.parses[path]
+		w.parsesMu.Unlock()
+		if ok && p.size == len(text) && p.sum == maphash.Bytes(w.seed, text) {
+			return p.file, p.errs
+		}
+	}
+	return kconfig.ParseFile(path, text)
 }
 
 // Load reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
@@ -74,11 +115,20 @@ type World struct {
 // none). Makefiles are read on demand.
 func Load(root, buildDir string) (*World, error) {
 	root = filepath.Clean(root)
-	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true})
+	w := &World{Root: root, Build: buildDir, makefiles: kbuild.NewCache(),
+		parses: map[string]kconfigParse{}, seed: maphash.MakeSeed(), listings: map[string]rustListing{}}
+	keep := func(rel string, src []byte, f *kconfig.File, errs []kconfig.Error) {
+		p := kconfigParse{sum: maphash.Bytes(w.seed, src), size: len(src), file: f, errs: errs}
+		abs := w.Abs(rel)
+		w.parsesMu.Lock()
+		w.parses[abs] = p
+		w.parsesMu.Unlock()
+	}
+	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep})
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Root: root, Build: buildDir, Tree: t, makefiles: kbuild.NewCache()}
+	w.Tree = t
 	for _, dir := range []string{buildDir, root} {
 		if dir == "" {
 			continue
