@@ -43,7 +43,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -320,21 +319,116 @@ type Use struct {
 	Start, End int
 }
 
-var configWord = regexp.MustCompile(`\bCONFIG_([A-Za-z0-9_]+)`)
+// configWords returns the matches of `\bCONFIG_([A-Za-z0-9_]+)` in b as the regexp's
+// FindAllSubmatchIndex would, each as start, end, name start, name end: a hand scan, since it
+// runs over every Makefile line and cfg predicate of a tree and on every edit of a Rust file
+// (the regexp cost more than the rest of config-unknown). fuzz_test.go compares both.
+func configWords(b []byte) [][4]int {
+	var out [][4]int
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], configPrefix)
+		if j < 0 {
+			break
+		}
+		s := i + j
+		e := s + len(configPrefix)
+		for e < len(b) && isWordByte(b[e]) {
+			e++
+		}
+		if (s > 0 && isWordByte(b[s-1])) || e == s+len(configPrefix) {
+			i = s + 1
+			continue
+		}
+		out = append(out, [4]int{s, e, s + len(configPrefix), e})
+		i = e
+	}
+	return out
+}
 
-// cfgOpen finds the openings of cfg predicates: #[cfg(, #![cfg(, #[cfg_attr(, cfg!(.
-var cfgOpen = regexp.MustCompile(`#!?\[\s*cfg(?:_attr)?\s*\(|\bcfg!\s*\(`)
+var configPrefix = []byte("CONFIG_")
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// cfgOpenings finds the openings of cfg predicates, #[cfg(, #![cfg(, #[cfg_attr(, cfg!(, as
+// the matches of `#!?\[\s*cfg(?:_attr)?\s*\(|\bcfg!\s*\(` (start, end after the parenthesis):
+// a hand scan for the reason of configWords.
+func cfgOpenings(b []byte) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], cfgWord)
+		if j < 0 {
+			break
+		}
+		c := i + j // the "cfg"
+		i = c + 1
+		e := c + len(cfgWord)
+		// #!?[\s*cfg(_attr)?\s*(
+		start := c
+		for start > 0 && isSpaceByte(b[start-1]) {
+			start--
+		}
+		if start > 0 && b[start-1] == '[' {
+			start--
+			if start > 0 && b[start-1] == '!' {
+				start--
+			}
+			if start > 0 && b[start-1] == '#' {
+				start--
+				k := e
+				if bytes.HasPrefix(b[k:], []byte("_attr")) {
+					k += len("_attr")
+				}
+				for k < len(b) && isSpaceByte(b[k]) {
+					k++
+				}
+				if k < len(b) && b[k] == '(' {
+					out = append(out, [2]int{start, k + 1})
+					i = k + 1
+					continue
+				}
+				// "#[cfg_attr" without its parenthesis: "#[cfg" alone then.
+				k = e
+				for k < len(b) && isSpaceByte(b[k]) {
+					k++
+				}
+				if k < len(b) && b[k] == '(' {
+					out = append(out, [2]int{start, k + 1})
+					i = k + 1
+					continue
+				}
+			}
+		}
+		// \bcfg!\s*(
+		if (c == 0 || !isWordByte(b[c-1])) && e < len(b) && b[e] == '!' {
+			k := e + 1
+			for k < len(b) && isSpaceByte(b[k]) {
+				k++
+			}
+			if k < len(b) && b[k] == '(' {
+				out = append(out, [2]int{c, k + 1})
+				i = k + 1
+			}
+		}
+	}
+	return out
+}
+
+var cfgWord = []byte("cfg")
 
 // RustUses returns the CONFIG_ names inside the cfg predicates of a Rust text (#[cfg(...)],
 // #[cfg_attr(...)], cfg!(...)), outside comments and strings.
 func RustUses(text []byte) []Use {
 	var out []Use
-	for _, m := range cfgOpen.FindAllIndex(text, -1) {
+	for _, m := range cfgOpenings(text) {
 		if inLineComment(text, m[0]) {
 			continue
 		}
 		end := closeParen(text, m[1])
-		for _, c := range configWord.FindAllSubmatchIndex(text[m[1]:end], -1) {
+		for _, c := range configWords(text[m[1]:end]) {
 			s, e := m[1]+c[0], m[1]+c[1]
 			if inQuotes(text[m[1]:s]) {
 				continue // cfg(feature = "CONFIG_X") is not an option
@@ -400,7 +494,7 @@ func MakefileUses(text []byte) []Use {
 		if i := bytes.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
-		for _, c := range configWord.FindAllSubmatchIndex(line, -1) {
+		for _, c := range configWords(line) {
 			name := string(line[c[2]:c[3]])
 			if makeVars[name] {
 				continue
