@@ -356,7 +356,7 @@ func (ld *loader) parse(rel string, p *parsed) {
 	src, ok := ld.overlay[rel]
 	var err error
 	if !ok {
-		src, err = os.ReadFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
+		src, err = readFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
 	}
 	if err == nil {
 		p.file, p.errs = ParseFile(rel, src)

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//go:build !linux
+
+package kconfig
+
+import "os"
+
+func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
