@@ -216,12 +216,13 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		}
 	}
 	var kc any
+	var source func(string) ([]byte, bool)
 	if w := <-kwc; w != nil {
-		kc = w
+		kc, source = w, w.Source
 	}
 
 	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, Kconfig: kc, Enabled: enabled,
-		Jobs: f.jobs, Baseline: base}
+		Jobs: f.jobs, Baseline: base, Source: source}
 	var prog *progress
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		prog = &progress{w: stderr}
@@ -305,7 +306,8 @@ func kworldOf(tree *index.Tree, log *zap.Logger) <-chan *kworld.World {
 			build = tree.Build
 		}
 		t0 := time.Now()
-		w, err := kworld.Load(tree.Root, build)
+		// The Kconfig files' bytes are kept: lint checks them without a second read.
+		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true})
 		if err != nil {
 			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))
 			w = nil

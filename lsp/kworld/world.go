@@ -88,6 +88,7 @@ type rustListing struct {
 }
 
 type kconfigParse struct {
+	src  []byte // with LoadOptions.KeepSources
 	sum  uint64
 	size int
 	file *kconfig.File
@@ -109,15 +110,44 @@ func (w *World) parseKconfig(path string, text []byte) (*kconfig.File, []kconfig
 	return kconfig.ParseFile(path, text)
 }
 
-// Load reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
+// LoadOptions tunes LoadWith.
+type LoadOptions struct {
+	// KeepSources keeps the bytes of every Kconfig file read, for Source: krls lint then
+	// checks those files without reading them a second time. A server leaves it off (the
+	// bytes of two thousand files, kept as long as the World).
+	KeepSources bool
+}
+
+// Load is LoadWith without options.
+func Load(root, buildDir string) (*World, error) { return LoadWith(root, buildDir, LoadOptions{}) }
+
+// Source returns the bytes of the Kconfig file path (absolute) as Load read them, when the
+// World was loaded with KeepSources; ok is false otherwise.
+func (w *World) Source(path string) (src []byte, ok bool) {
+	if w == nil || w.parses == nil {
+		return nil, false
+	}
+	w.parsesMu.Lock()
+	p, ok := w.parses[path]
+	w.parsesMu.Unlock()
+	if !ok || p.src == nil {
+		return nil, false
+	}
+	return p.src, true
+}
+
+// LoadWith reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
 // architecture are known) and the .config of buildDir (or of root when buildDir is "" or has
 // none). Makefiles are read on demand.
-func Load(root, buildDir string) (*World, error) {
+func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 	root = filepath.Clean(root)
 	w := &World{Root: root, Build: buildDir, makefiles: kbuild.NewCache(),
 		parses: map[string]kconfigParse{}, seed: maphash.MakeSeed(), listings: map[string]rustListing{}}
 	keep := func(rel string, src []byte, f *kconfig.File, errs []kconfig.Error) {
 		p := kconfigParse{sum: maphash.Bytes(w.seed, src), size: len(src), file: f, errs: errs}
+		if o.KeepSources {
+			p.src = src
+		}
 		abs := w.Abs(rel)
 		w.parsesMu.Lock()
 		w.parses[abs] = p

@@ -66,6 +66,10 @@ type Options struct {
 	// Kconfig is the Kconfig/Kbuild model of the tree (a *kworld.World), handed to the checks
 	// as check.Context.Kconfig; nil: the checks that need it find nothing.
 	Kconfig any
+	// Source, when set, gives the bytes of files the caller has already read (the Kconfig
+	// files of the Kconfig model, kworld.World.Source): they are checked without being read
+	// again. ok false: the file is read from disk.
+	Source func(path string) (src []byte, ok bool)
 	// Enabled tells which checks run; nil runs them all.
 	Enabled func(id string) bool
 	// Jobs is the number of files linted at once; 0 means the number of CPUs.
@@ -235,7 +239,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					}
 					continue
 				}
-				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, root, pl, enabled)
+				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, opts.Source, root, pl, enabled)
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(files))
 				}
@@ -295,8 +299,14 @@ func sortFindings(fs []Finding) {
 
 // lintFile runs the checks on one file. It recovers a panicking check so one bad file cannot
 // end the run; the panic becomes a file error naming the check's input.
-func lintFile(f file, ix *index.Index, kc any, root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
-	text, err := readFile(f.abs)
+func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool), root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
+	var text []byte
+	var err error
+	if b, ok := sourceOf(source, f.abs); ok {
+		text, err = b, checkText(b)
+	} else {
+		text, err = readFile(f.abs)
+	}
 	if err != nil {
 		return nil, 0, false, err.Error()
 	}

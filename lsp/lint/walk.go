@@ -346,12 +346,33 @@ func readFile(p string) ([]byte, error) {
 		}
 		return nil, errors.New(describe(p, err))
 	}
+	if err := checkText(b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// checkText refuses binary files (a NUL byte in the first 8 KiB).
+func checkText(b []byte) error {
 	head := b
 	if len(head) > 8192 {
 		head = head[:8192]
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, errors.New("binary file (NUL bytes), skipped")
+		return errors.New("binary file (NUL bytes), skipped")
 	}
-	return b, nil
+	return nil
+}
+
+// sourceOf returns the caller's bytes of p (Options.Source) when it has them and they are
+// within the size readFile accepts; larger ones are read, and refused, as usual.
+func sourceOf(source func(string) ([]byte, bool), p string) ([]byte, bool) {
+	if source == nil {
+		return nil, false
+	}
+	b, ok := source(p)
+	if !ok || int64(len(b)) > MaxFileSize {
+		return nil, false
+	}
+	return b, true
 }
