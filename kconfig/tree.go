@@ -246,12 +246,22 @@ func Load(root string, opts Options) (*Tree, error) {
 // each.
 func (ld *loader) list() []string {
 	var out []string
-	_ = filepath.WalkDir(ld.root, func(p string, d fs.DirEntry, err error) error {
+	listKconfig(ld.root, func(rel string) {
+		out = append(out, rel)
+		ld.queue(rel, false)
+	})
+	return out
+}
+
+// walkKconfig is listKconfig with filepath.WalkDir: the portable version, and the oracle of
+// the Linux one in the tests.
+func walkKconfig(root string, visit func(rel string)) {
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable folders are skipped
 		}
 		if d.IsDir() {
-			if n := d.Name(); strings.HasPrefix(n, ".") && p != ld.root {
+			if n := d.Name(); strings.HasPrefix(n, ".") && p != root {
 				return filepath.SkipDir
 			}
 			return nil
@@ -259,16 +269,13 @@ func (ld *loader) list() []string {
 		if !strings.HasPrefix(d.Name(), "Kconfig") || !d.Type().IsRegular() {
 			return nil
 		}
-		rel, err := filepath.Rel(ld.root, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return nil
 		}
-		rel = filepath.ToSlash(rel)
-		out = append(out, rel)
-		ld.queue(rel, false)
+		visit(filepath.ToSlash(rel))
 		return nil
 	})
-	return out
 }
 
 type parsed struct {
