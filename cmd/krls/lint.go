@@ -215,14 +215,17 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 			return 2
 		}
 	}
-	var kc any
-	var source func(string) ([]byte, bool)
-	if w := <-kwc; w != nil {
-		kc, source = w, w.Source
+	// The Kconfig model is waited for once lint has walked the tree: the walk and the load
+	// overlap.
+	later := func() (any, func(string) ([]byte, bool)) {
+		if w := <-kwc; w != nil {
+			return w, w.Source
+		}
+		return nil, nil
 	}
 
-	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, Kconfig: kc, Enabled: enabled,
-		Jobs: f.jobs, Baseline: base, Source: source}
+	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, KconfigLater: later, Enabled: enabled,
+		Jobs: f.jobs, Baseline: base}
 	var prog *progress
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		prog = &progress{w: stderr}

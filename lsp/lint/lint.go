@@ -70,6 +70,10 @@ type Options struct {
 	// files of the Kconfig model, kworld.World.Source): they are checked without being read
 	// again. ok false: the file is read from disk.
 	Source func(path string) (src []byte, ok bool)
+	// KconfigLater, when set, is called once the files are listed and before any is checked,
+	// and its results replace Kconfig and Source: the caller loads the Kconfig model while
+	// lint walks the tree.
+	KconfigLater func() (kconfig any, source func(path string) ([]byte, bool))
 	// Enabled tells which checks run; nil runs them all.
 	Enabled func(id string) bool
 	// Jobs is the number of files linted at once; 0 means the number of CPUs.
@@ -198,6 +202,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	files, errs := collect(abs, pl.print, jobs)
+	if opts.KconfigLater != nil {
+		opts.Kconfig, opts.Source = opts.KconfigLater()
+	}
 	enabled := opts.Enabled
 	if enabled == nil {
 		enabled = func(string) bool { return true }

@@ -35,23 +35,29 @@ func TestSource(t *testing.T) {
 		filepath.Join(dir, "a/Kconfig"): "config A # FIXME\n",
 		filepath.Join(dir, "b/Kconfig"): "config B\x00\n",
 	}
-	res, err := Run(context.Background(), Options{Dir: dir, Enabled: testEnabled,
-		Source: func(p string) ([]byte, bool) {
-			s, ok := source[p]
-			return []byte(s), ok
-		}})
-	if err != nil {
-		t.Fatal(err)
+	src := func(p string) ([]byte, bool) {
+		s, ok := source[p]
+		return []byte(s), ok
 	}
-	var got []string
-	for _, f := range res.Findings {
-		got = append(got, f.Path+" "+f.Check)
-	}
-	for _, e := range res.Errors {
-		got = append(got, e.Path+" error: "+e.Message)
-	}
-	want := []string{"a/Kconfig test-fixme", "c/Kconfig test-fixme", "b/Kconfig error: binary file (NUL bytes), skipped"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	later := func() (any, func(string) ([]byte, bool)) { return nil, src }
+	for _, opts := range []Options{
+		{Dir: dir, Enabled: testEnabled, Source: src},
+		{Dir: dir, Enabled: testEnabled, KconfigLater: later}, // given once the tree is walked
+	} {
+		res, err := Run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			got = append(got, f.Path+" "+f.Check)
+		}
+		for _, e := range res.Errors {
+			got = append(got, e.Path+" error: "+e.Message)
+		}
+		want := []string{"a/Kconfig test-fixme", "c/Kconfig test-fixme", "b/Kconfig error: binary file (NUL bytes), skipped"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("later %v: (-want +got):\n%s", opts.KconfigLater != nil, diff)
+		}
 	}
 }
