@@ -478,15 +478,9 @@ func (w *World) rustFiles(dir string) []string {
 			return l.rust
 		}
 	}
-	ents, err := os.ReadDir(dir)
+	names, err := rustNames(dir)
 	if err != nil {
 		return nil
-	}
-	var names []string
-	for _, e := range ents {
-		if !e.IsDir() && filepath.Ext(e.Name()) == ".rs" {
-			names = append(names, e.Name())
-		}
 	}
 	if w.listings != nil && !kbuild.Racy(st.ModTime()) {
 		w.listingsMu.Lock()
@@ -494,6 +488,22 @@ func (w *World) rustFiles(dir string) []string {
 		w.listingsMu.Unlock()
 	}
 	return names
+}
+
+// readRustNames is rustNames with os.ReadDir: the portable version, and the oracle of the
+// Linux one in the tests.
+func readRustNames(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		if !e.IsDir() && filepath.Ext(e.Name()) == ".rs" {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
 }
 
 func (o rustObject) gatedBy(name string) bool {

@@ -154,3 +154,39 @@ func TestSource(t *testing.T) {
 		t.Error("no Kconfig file")
 	}
 }
+
+// TestRustNames: the getdents listing gives what os.ReadDir gives, on a crafted folder (a
+// folder named .rs, links) and on every folder of the real tree.
+func TestRustNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"b.rs", "a.rs", "c.c", ".rs", "x.rs.orig"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "d.rs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range [][2]string{{"a.rs", "link.rs"}, {"d.rs", "dirlink.rs"}, {"missing", "dangling.rs"}} {
+		if err := os.Symlink(l[0], filepath.Join(dir, l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dirs := []string{dir, filepath.Join(dir, "missing")}
+	_ = filepath.WalkDir(realWorld(t, "6.12").Root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for _, d := range dirs {
+		want, werr := readRustNames(d)
+		got, gerr := rustNames(d)
+		if diff := cmp.Diff(want, got); diff != "" || (werr == nil) != (gerr == nil) {
+			t.Errorf("%s: error %v, want %v; (-want +got):\n%s", d, gerr, werr, diff)
+		}
+	}
+	if got, _ := rustNames(dir); len(got) != 6 {
+		t.Errorf("crafted folder: %v, want the 6 non-folder .rs names", got)
+	}
+}
