@@ -49,4 +49,10 @@ for b in Completion Hover DidChangeDiagnostics; do
 done
 echo
 
+echo "## Lint"
+echo
+echo "\`krls lint --kernel T T\` over a whole tree (every .rs, Kconfig, Makefile and Kbuild file), and the kernel's"
+echo "own scripts/checkkconfigsymbols.py over the same kinds of files of the full linux-source-6.12 tree"
+echo "(\`.ci/bench-lint.sh\`; wall seconds, CPU seconds in brackets)."
+echo
 bash .ci/bench-lint.sh
