@@ -4,10 +4,12 @@
 // module with a parameter, a PHY driver, a misc device, and the matching Kconfig entry and
 // Kbuild line.
 //
-// The skeletons live in rust.json, kconfig.json and makefile.json, in the VS Code snippet format,
-// so the VS Code extension contributes the very same files (editors/vscode copies them at build
-// time) while the server embeds them and offers them as completion items to every client
-// (Neovim, Emacs…). The JSON holds the forms of Linux 6.12 (`author: "…"`, plain strings); For
+// The skeletons live in rust.json, kconfig.json and makefile.json, in the VS Code snippet format
+// (usable as they are as VS Code user snippets). The server embeds them and offers them as
+// completion items to every client, VS Code included, only where a skeleton belongs (the top
+// level of a Rust file without a module, Kconfig and Makefiles) and in the forms of the tree at
+// hand: the editors do not contribute the files themselves, which would offer 6.12's forms
+// everywhere. The JSON holds the forms of Linux 6.12 (`author: "…"`, plain strings); For
 // rewrites the version-dependent parts for the tree at hand (Variant): `authors: [...]` from
 // ~6.15, byte strings `b"…"` in 6.1's module! (rust/macros/module.rs of 6.1 calls
 // expect_byte_string), and it drops the skeletons whose kernel API the tree lacks.

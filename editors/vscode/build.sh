@@ -27,8 +27,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
 	echo "$sum" >"$stamp"
 fi
 rm -rf snippets dist server
-mkdir snippets
-cp "$repo"/snippets/{rust,kconfig,makefile}.json snippets/
 cp "$repo/COPYING" LICENSE
 npm run --silent compile >&2
 version=$(node -p 'require("./package.json").version')

@@ -19,25 +19,6 @@ import {
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
-// The prefixes of the skeletons in snippets/*.json (the same files the server embeds).
-const skeletonPrefixes = new Set<string>();
-
-function loadSkeletonPrefixes(context: vscode.ExtensionContext): void {
-  for (const lang of ['rust', 'kconfig', 'makefile']) {
-    try {
-      const file = context.asAbsolutePath(path.join('snippets', `${lang}.json`));
-      const all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { prefix: string | string[] }>;
-      for (const s of Object.values(all)) {
-        for (const p of Array.isArray(s.prefix) ? s.prefix : [s.prefix]) {
-          skeletonPrefixes.add(p);
-        }
-      }
-    } catch (e) {
-      output.appendLine(`snippets/${lang}.json: ${e}`);
-    }
-  }
-}
-
 // The options the server takes in initializationOptions and under "krls" in
 // workspace/didChangeConfiguration.
 interface ServerSettings {
@@ -128,18 +109,6 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: settings(),
     outputChannel: output,
     middleware: {
-      // The skeletons reach VS Code twice: from the snippets/*.json this extension contributes and
-      // as the server's snippet completion items (what other editors use). Keep one of each.
-      provideCompletionItem: async (document, position, context, token, next) => {
-        const result = await next(document, position, context, token);
-        if (!result || skeletonPrefixes.size === 0) {
-          return result;
-        }
-        const keep = (item: vscode.CompletionItem) =>
-          !(item.kind === vscode.CompletionItemKind.Snippet &&
-            skeletonPrefixes.has(typeof item.label === 'string' ? item.label : item.label.label));
-        return Array.isArray(result) ? result.filter(keep) : new vscode.CompletionList(result.items.filter(keep), result.isIncomplete);
-      },
       workspace: {
         // A server that asks workspace/configuration for "krls" gets the same shape as
         // initializationOptions, not VS Code's nested settings tree.
@@ -268,7 +237,6 @@ function describe(result: unknown): string {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('krls');
-  loadSkeletonPrefixes(context);
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('krls.restart', () => restart(context)),

@@ -43,6 +43,8 @@ cp -a "$KRLS_TREE" "$WS"
 chmod -R u+w "$WS"
 mkdir -p "$WS/oot"
 printf 'obj-m := hello.o\n' >"$WS/oot/Kbuild"
+# A new module file, empty but for its licence line: where the skeletons are offered.
+printf '// SPDX-License-Identifier: GPL-2.0\n' >"$WS/samples/rust/krls_new.rs"
 log "workspace $WS"
 
 # Keep code-server's config, chromium's profile and krls's index cache out of the real $HOME.
