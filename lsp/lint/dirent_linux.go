@@ -3,83 +3,27 @@
 package lint
 
 import (
-	"bytes"
 	"io/fs"
-	"os"
+	direntpkg "krls.dev/krls/kconfig/dirent"
 	"syscall"
-	"unsafe"
 )
 
 // On Linux the walk and the reads use the system calls directly: os.Open registers every
 // file and folder with the runtime poller (an fcntl and an epoll_ctl each), which cost as
 // much as the reads themselves on a 90,000-entry kernel tree.
 
-// listDir returns the entries of folder p (unsorted) with their types from getdents64;
-// entries whose type the file system does not give (DT_UNKNOWN) are lstat'ed.
+// listDir returns the entries of folder p (unsorted) with their types; regular files lint
+// does not read are dropped before they cost an allocation: most of the 90,000 entries of a
+// kernel tree.
 func listDir(p string) ([]dirent, error) {
-	fd, err := openRead(p, syscall.O_DIRECTORY)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
-	}
-	defer syscall.Close(fd)
 	var out []dirent
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := syscall.Getdents(fd, buf)
-		if err == syscall.EINTR {
-			continue
+	err := direntpkg.Read(p, func(name []byte, typ fs.FileMode) {
+		if typ == 0 && !lintName(name) {
+			return
 		}
-		if err != nil {
-			return out, &fs.PathError{Op: "readdirent", Path: p, Err: err}
-		}
-		if n <= 0 {
-			return out, nil
-		}
-		for b := buf[:n]; len(b) >= 19; {
-			reclen := int(*(*uint16)(unsafe.Pointer(&b[16])))
-			if reclen < 19 || reclen > len(b) {
-				break
-			}
-			typ := b[18]
-			name := b[19:reclen]
-			if i := bytes.IndexByte(name, 0); i >= 0 {
-				name = name[:i]
-			}
-			b = b[reclen:]
-			if len(name) == 0 || string(name) == "." || string(name) == ".." {
-				continue
-			}
-			// Regular files lint does not read are dropped before they cost an allocation:
-			// most of the 90,000 entries of a kernel tree.
-			if typ == syscall.DT_REG && !lintName(name) {
-				continue
-			}
-			d := dirent{name: string(name)}
-			switch typ {
-			case syscall.DT_REG:
-				d.typ = 0
-			case syscall.DT_DIR:
-				d.typ = fs.ModeDir
-			case syscall.DT_LNK:
-				d.typ = fs.ModeSymlink
-			case syscall.DT_FIFO:
-				d.typ = fs.ModeNamedPipe
-			case syscall.DT_SOCK:
-				d.typ = fs.ModeSocket
-			case syscall.DT_CHR:
-				d.typ = fs.ModeDevice | fs.ModeCharDevice
-			case syscall.DT_BLK:
-				d.typ = fs.ModeDevice
-			default:
-				st, err := os.Lstat(p + "/" + d.name)
-				if err != nil {
-					continue
-				}
-				d.typ = st.Mode().Type()
-			}
-			out = append(out, d)
-		}
-	}
+		out = append(out, dirent{name: string(name), typ: typ})
+	})
+	return out, err
 }
 
 func openRead(p string, flags int) (int, error) {
