@@ -139,7 +139,10 @@ type ModuleKey struct {
 	Name     string    `json:"name"`
 	Required bool      `json:"required"`
 	Value    ValueKind `json:"value"`
-	Doc      string    `json:"doc,omitempty"`
+	// ASCII is true when the macro rejects text that is not ASCII (6.12's module.rs reads
+	// name and license with expect_string_ascii and asserts is_ascii on array entries).
+	ASCII bool   `json:"ascii,omitempty"`
+	Doc   string `json:"doc,omitempty"`
 }
 
 // ModuleMacro is the schema of one module-declaring macro of the tree: module!,

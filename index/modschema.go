@@ -100,9 +100,13 @@ func (mp *modParser) moduleProcMacro() *ModuleMacro {
 	}
 	if keys := consts["EXPECTED_KEYS"]; len(keys) > 0 {
 		kinds := map[string]ValueKind{}
+		ascii := map[string]bool{}
+		// expect_string_array asserts val.is_ascii() on each entry (6.12).
+		arrayASCII := regexp.MustCompile(`fn\s+expect_string_array\b[^{]*\{[^}]*is_ascii\(`).MatchString(clean)
 		for _, a := range msArmRE.FindAllStringSubmatch(clean, -1) {
 			if _, dup := kinds[a[1]]; !dup {
 				kinds[a[1]] = msExpectKind(a[2])
+				ascii[a[1]] = a[2] == "expect_string_ascii" || a[2] == "expect_string_array" && arrayASCII
 			}
 		}
 		req := map[string]bool{}
@@ -115,7 +119,7 @@ func (mp *modParser) moduleProcMacro() *ModuleMacro {
 				mp.problem(rel, 0, "module! key %q has no parsing arm; taken as an expression", k)
 				kind = ValueExpr
 			}
-			m.Keys = append(m.Keys, ModuleKey{Name: k, Required: req[k], Value: kind})
+			m.Keys = append(m.Keys, ModuleKey{Name: k, Required: req[k], Value: kind, ASCII: ascii[k]})
 		}
 	} else if keys := mp.orderedFields(clean); len(keys) > 0 {
 		m.Keys = keys

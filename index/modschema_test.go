@@ -94,6 +94,13 @@ func TestParseModuleMacrosReal(t *testing.T) {
 				if k.Value != wantKind {
 					t.Errorf("key %s kind %s, arm %q", k.Name, k.Value, arm)
 				}
+				// ASCII: the arm reads the value with expect_string_ascii, or it is an array
+				// and the array reader asserts is_ascii (6.12); 6.1 has neither.
+				wantASCII := strings.Contains(arm, "expect_string_ascii") ||
+					wantKind == ValueStringArray && strings.Contains(string(src), "val.is_ascii()")
+				if k.ASCII != wantASCII {
+					t.Errorf("key %s ASCII = %v, want %v (arm %q)", k.Name, k.ASCII, wantASCII, arm)
+				}
 			}
 			if k := mod.Key("name"); k == nil || k.Value != tc.stringKind {
 				t.Errorf("name key = %+v, want kind %s", k, tc.stringKind)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/rustfile"
@@ -86,8 +87,8 @@ var moduleChecks = []*Check{
 	},
 	{
 		ID: "module-value-kind", Name: "Wrong kind of module! value", Severity: Error, Langs: []string{"rust"}, NeedsIndex: true,
-		Summary: "A value of the wrong kind: a string where the tree wants a byte string (6.1), an array where it wants one string, a missing value.",
-		Why:     "The macro parses each key's value with a fixed expectation (`expect_string`, `expect_byte_string`, `expect_string_array`) and panics on anything else. 6.1 takes byte strings (`b\"GPL\"`), later trees plain strings; `alias` turned into an array in 6.4.",
+		Summary: "A value of the wrong kind: a string where the tree wants a byte string (6.1), an array where it wants one string, a missing value, or text that is not ASCII where the tree demands ASCII.",
+		Why:     "The macro parses each key's value with a fixed expectation (`expect_string`, `expect_byte_string`, `expect_string_array`, `expect_string_ascii`) and panics on anything else. 6.1 takes byte strings (`b\"GPL\"`), later trees plain strings; `alias` turned into an array in 6.4; 6.12 reads `name` and `license` with `expect_string_ascii` and asserts `is_ascii` on array entries.",
 		Source:  moduleSource, Example: "// on 6.1\nmodule! {\n    type: M,\n    name: \"m\",\n    license: \"GPL\",\n}", FixExample: "module! {\n    type: M,\n    name: b\"m\",\n    license: b\"GPL\",\n}",
 		Run: runModule(valueKinds),
 	},
@@ -563,6 +564,16 @@ var kindWords = map[index.ValueKind]string{
 	index.ValueExprArray: "an array", index.ValueParams: "a { … } block", index.ValueExpr: "an expression",
 }
 
+// nonASCII returns the offset of the first byte of b that is not ASCII, or -1.
+func nonASCII(b []byte) int {
+	for i, c := range b {
+		if c >= 0x80 {
+			return i
+		}
+	}
+	return -1
+}
+
 func valueKinds(ctx *Context, m *rustfile.MacroCall, s *index.ModuleMacro) []Finding {
 	var out []Finding
 	for _, p := range m.Problems {
@@ -578,6 +589,14 @@ func valueKinds(ctx *Context, m *rustfile.MacroCall, s *index.ModuleMacro) []Fin
 			continue
 		}
 		if compatible(sk.Value, k.Kind, len(k.Elems)) {
+			if sk.ASCII {
+				if i := nonASCII(ctx.Text[k.Value.Start:k.Value.End]); i >= 0 {
+					at := k.Value.Start + i
+					_, size := utf8.DecodeRune(ctx.Text[at:])
+					out = append(out, Finding{Range: Range{at, at + size}, Message: fmt.Sprintf(
+						"%q must be ASCII in this tree (%s): rust/macros/module.rs rejects %q and the build stops", k.Name, version(ctx.Index), ctx.Text[at:at+size])})
+				}
+			}
 			continue
 		}
 		f := Finding{Range: rng(k.Value), Message: fmt.Sprintf("%q takes %s in this tree (%s), not %s", k.Name, kindWords[sk.Value], version(ctx.Index), kindWords[k.Kind])}
