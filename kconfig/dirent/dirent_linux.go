@@ -6,9 +6,12 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"sync"
 	"syscall"
 	"unsafe"
 )
+
+var bufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 func read(dir string, fn func(name []byte, typ fs.FileMode)) error {
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
@@ -19,9 +22,13 @@ func read(dir string, fn func(name []byte, typ fs.FileMode)) error {
 		return &fs.PathError{Op: "open", Path: dir, Err: err}
 	}
 	defer syscall.Close(fd)
-	var buf [32 << 10]byte
+	// One buffer per goroutine at a time: a fresh 32 KiB for each of the thousands of
+	// folders of a tree was most of the walk's allocations.
+	bp := bufs.Get().(*[]byte)
+	defer bufs.Put(bp)
+	buf := *bp
 	for {
-		n, err := syscall.Getdents(fd, buf[:])
+		n, err := syscall.Getdents(fd, buf)
 		if err == syscall.EINTR {
 			continue
 		}
