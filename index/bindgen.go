@@ -1134,16 +1134,26 @@ func (s *bgScanner) resolveUses() {
 	}
 }
 
-// parseMod parses `mod name { items }` or `mod name;`, at mod.
-func (s *bgScanner) parseMod(prefix string, start bgToken, public bool, at bgAttrs) {
+// itemName reads the name after the keyword kw of an item, at kw, and moves past it; a
+// missing name is a problem and the item is skipped.
+func (s *bgScanner) itemName(kw string) (string, bool) {
 	s.next()
 	if s.t.kind != bgIdent {
-		s.problem(s.t.line, "expected a name after mod")
+		s.problem(s.t.line, "expected a name after "+kw)
 		s.skipItem()
-		return
+		return "", false
 	}
 	name := s.text(s.t)
 	s.next()
+	return name, true
+}
+
+// parseMod parses `mod name { items }` or `mod name;`, at mod.
+func (s *bgScanner) parseMod(prefix string, start bgToken, public bool, at bgAttrs) {
+	name, ok := s.itemName("mod")
+	if !ok {
+		return
+	}
 	path := s.join(prefix, name, "")
 	idx := -1
 	if public {
@@ -1168,14 +1178,10 @@ func (s *bgScanner) parseMod(prefix string, start bgToken, public bool, at bgAtt
 
 // parseStruct parses a struct or union with its fields, at the keyword.
 func (s *bgScanner) parseStruct(prefix string, start bgToken, public bool, at bgAttrs, kw string) {
-	s.next()
-	if s.t.kind != bgIdent {
-		s.problem(s.t.line, "expected a name after "+kw)
-		s.skipItem()
+	name, ok := s.itemName(kw)
+	if !ok {
 		return
 	}
-	name := s.text(s.t)
-	s.next()
 	s.skipGenerics()
 	sigEnd := s.prev.end
 	kind := KindStruct
@@ -1334,14 +1340,10 @@ func (s *bgScanner) parseTupleFields(parent string, public bool) {
 
 // parseEnum parses a Rust enum (bindgen's rustified enums), at enum.
 func (s *bgScanner) parseEnum(prefix string, start bgToken, public bool, at bgAttrs) {
-	s.next()
-	if s.t.kind != bgIdent {
-		s.problem(s.t.line, "expected a name after enum")
-		s.skipItem()
+	name, ok := s.itemName("enum")
+	if !ok {
 		return
 	}
-	name := s.text(s.t)
-	s.next()
 	s.skipGenerics()
 	path := s.join(prefix, name, "")
 	idx := -1
