@@ -18,26 +18,28 @@ import (
 	"krls.dev/krls/lsp/rustfile"
 )
 
+// handIndex returns the marker archive name of lsp/testdata/markers and its hand-made index
+// (index.json), finished.
+func handIndex(tb testing.TB, name string) (*marker.Test, *index.Index) {
+	tb.Helper()
+	mt, err := marker.ParseFile(filepath.Join(markerDir, name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix := &index.Index{}
+	if err := json.Unmarshal(mt.Index, ix); err != nil {
+		tb.Fatal(err)
+	}
+	ix.Finish()
+	return mt, ix
+}
+
 // FuzzFeatures runs every check and, at every offset, hover, completion and definition on
 // arbitrary text with the hand-made index of bindings.txtar: nothing may panic, every range
 // must lie in the text, and every fix must apply.
 func FuzzFeatures(f *testing.F) {
-	mt, err := marker.ParseFile(filepath.Join(markerDir, "bindings.txtar"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	ix := &index.Index{}
-	if err := json.Unmarshal(mt.Index, ix); err != nil {
-		f.Fatal(err)
-	}
-	mod, err := marker.ParseFile(filepath.Join(markerDir, "module_keys.txtar"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var schema index.Index
-	if err := json.Unmarshal(mod.Index, &schema); err != nil {
-		f.Fatal(err)
-	}
+	_, ix := handIndex(f, "bindings.txtar")
+	_, schema := handIndex(f, "module_keys.txtar")
 	ix.Modules = schema.Modules
 	ix.Finish()
 	files, _ := filepath.Glob(filepath.Join(markerDir, "*.txtar"))

@@ -3,32 +3,20 @@
 package marker_test
 
 import (
-	"encoding/json"
-	"path/filepath"
 	"sync"
 	"testing"
 
-	"krls.dev/krls/index"
 	"krls.dev/krls/lsp/check"
 	"krls.dev/krls/lsp/completion"
 	"krls.dev/krls/lsp/definition"
 	"krls.dev/krls/lsp/hover"
-	"krls.dev/krls/lsp/internal/marker"
 	"krls.dev/krls/lsp/rustfile"
 )
 
 // TestSharedFile uses one parsed File and one Index from many goroutines, as the server does
 // (run with -race): a File and an Index are read-only once built.
 func TestSharedFile(t *testing.T) {
-	mt, err := marker.ParseFile(filepath.Join(markerDir, "bindings.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := &index.Index{}
-	if err := json.Unmarshal(mt.Index, ix); err != nil {
-		t.Fatal(err)
-	}
-	ix.Finish()
+	mt, ix := handIndex(t, "bindings.txtar")
 	text := mt.Text
 	f := rustfile.Parse(text)
 	var wg sync.WaitGroup
