@@ -83,14 +83,13 @@ var keywords = map[string]tokKind{
 
 // keywordText gives each keyword token its canonical text without allocating. "---help---"
 // and "boolean" come out as "help" and "bool".
-var keywordText = func() map[tokKind]string {
-	m := map[tokKind]string{}
+var keywordText = func() (a [tSkip]string) {
 	for w, k := range keywords {
 		if w != "---help---" && w != "boolean" {
-			m[k] = w
+			a[k] = w
 		}
 	}
-	return m
+	return a
 }()
 
 var tokNames = map[tokKind]string{
@@ -120,7 +119,10 @@ type token struct {
 }
 
 type lexer struct {
-	src       []byte
+	// src is the file as one string: token texts are substrings of it, so a word or a string
+	// without escapes costs no allocation (they keep the file's text alive, which the caller
+	// keeps anyway).
+	src       string
 	off       int
 	line      int
 	lineStart int
@@ -132,7 +134,7 @@ type lexer struct {
 }
 
 func newLexer(file string, src []byte, errs *[]Error) *lexer {
-	return &lexer{src: src, line: 1, errs: errs, file: file}
+	return &lexer{src: string(src), line: 1, errs: errs, file: file}
 }
 
 func (l *lexer) pos() Pos { return Pos{l.line, l.off - l.lineStart} }
@@ -223,10 +225,6 @@ func (l *lexer) next1() token {
 		return token{kind: tEOF, rng: Range{start, start}}
 	}
 	c := l.src[l.off]
-	tok := func(k tokKind, n int) token {
-		l.off += n
-		return token{kind: k, text: string(l.src[l.off-n : l.off]), rng: Range{start, l.pos()}}
-	}
 	var c2 byte
 	if l.off+1 < len(l.src) {
 		c2 = l.src[l.off+1]
@@ -239,31 +237,31 @@ func (l *lexer) next1() token {
 		l.lineStart = l.off
 		return t
 	case c == '|' && c2 == '|':
-		return tok(tOr, 2)
+		return l.op(tOr, 2, start)
 	case c == '&' && c2 == '&':
-		return tok(tAnd, 2)
+		return l.op(tAnd, 2, start)
 	case c == '=':
-		return tok(tEqual, 1)
+		return l.op(tEqual, 1, start)
 	case c == '!' && c2 == '=':
-		return tok(tUnequal, 2)
+		return l.op(tUnequal, 2, start)
 	case c == '!':
-		return tok(tNot, 1)
+		return l.op(tNot, 1, start)
 	case c == '<' && c2 == '=':
-		return tok(tLessEqual, 2)
+		return l.op(tLessEqual, 2, start)
 	case c == '<':
-		return tok(tLess, 1)
+		return l.op(tLess, 1, start)
 	case c == '>' && c2 == '=':
-		return tok(tGreaterEqual, 2)
+		return l.op(tGreaterEqual, 2, start)
 	case c == '>':
-		return tok(tGreater, 1)
+		return l.op(tGreater, 1, start)
 	case c == '(':
-		return tok(tOpen, 1)
+		return l.op(tOpen, 1, start)
 	case c == ')':
-		return tok(tClose, 1)
+		return l.op(tClose, 1, start)
 	case c == ':' && c2 == '=':
-		return tok(tColonEqual, 2)
+		return l.op(tColonEqual, 2, start)
 	case c == '+' && c2 == '=':
-		return tok(tPlusEqual, 2)
+		return l.op(tPlusEqual, 2, start)
 	case c == '"' || c == '\'':
 		return l.str(c, start)
 	case isWordByte(c) || c == '$':
@@ -291,11 +289,11 @@ func (l *lexer) next1() token {
 		}
 		r := Range{start, l.pos()}
 		if !macro {
-			if k, ok := keywords[string(l.src[s0:l.off])]; ok { // no allocation for the lookup
+			if k, ok := keywords[l.src[s0:l.off]]; ok {
 				return token{kind: k, text: keywordText[k], rng: r}
 			}
 		}
-		return token{kind: tWord, text: string(l.src[s0:l.off]), macro: macro, rng: r}
+		return token{kind: tWord, text: l.src[s0:l.off], macro: macro, rng: r}
 	}
 	// Like the kernel, ignore the character with a warning; a run of them (UTF-8 text, binary
 	// junk) gets one warning.
@@ -305,6 +303,12 @@ func (l *lexer) next1() token {
 	}
 	l.warn(Range{start, l.pos()}, "ignoring unsupported character")
 	return token{kind: tSkip}
+}
+
+// op returns the operator token of n bytes at the current offset.
+func (l *lexer) op(k tokKind, n int, start Pos) token {
+	l.off += n
+	return token{kind: k, text: l.src[l.off-n : l.off], rng: Range{start, Pos{start.Line, start.Col + n}}}
 }
 
 // startsToken reports whether c can begin a token or a separator in the normal state.
@@ -320,7 +324,11 @@ func startsToken(c byte) bool {
 // with a warning, as in the kernel.
 func (l *lexer) str(q byte, start Pos) token {
 	l.off++
+	s0 := l.off
+	// Without escapes the value is the text between the quotes, a substring of src; the first
+	// backslash switches to copying into b.
 	var b []byte
+	copying := false
 	macro := false
 	for {
 		if l.off >= len(l.src) {
@@ -333,10 +341,13 @@ func (l *lexer) str(q byte, start Pos) token {
 			break
 		}
 		if c == q {
-			l.off++
 			break
 		}
 		if c == '\\' {
+			if !copying {
+				copying = true
+				b = append(make([]byte, 0, l.off-s0+16), l.src[s0:l.off]...)
+			}
 			l.off++
 			if l.off < len(l.src) && l.src[l.off] != '\n' {
 				b = append(b, l.src[l.off])
@@ -351,13 +362,24 @@ func (l *lexer) str(q byte, start Pos) token {
 			if !l.skipParens() {
 				l.errorf(Range{start, l.pos()}, "unterminated reference: missing ')'")
 			}
-			b = append(b, l.src[s:l.off]...)
+			if copying {
+				b = append(b, l.src[s:l.off]...)
+			}
 			continue
 		}
-		b = append(b, c)
+		if copying {
+			b = append(b, c)
+		}
 		l.off++
 	}
-	return token{kind: tString, text: string(b), macro: macro, rng: Range{start, l.pos()}}
+	text := l.src[s0:l.off]
+	if copying {
+		text = string(b)
+	}
+	if l.off < len(l.src) && l.src[l.off] == q {
+		l.off++
+	}
+	return token{kind: tString, text: text, macro: macro, rng: Range{start, l.pos()}}
 }
 
 // assignOp checks, right after a word at the start of a statement, for `=`, `:=` or `+=`.
@@ -370,7 +392,7 @@ func (l *lexer) assignOp() (string, bool) {
 		return "=", true
 	}
 	if i+1 < len(l.src) && (l.src[i] == ':' || l.src[i] == '+') && l.src[i+1] == '=' {
-		return string(l.src[i : i+2]), true
+		return l.src[i : i+2], true
 	}
 	return "", false
 }
@@ -386,7 +408,7 @@ func (l *lexer) assignValue() (string, Range) {
 	for l.off < len(l.src) && l.src[l.off] != '\n' {
 		l.off++
 	}
-	v := string(l.src[s:l.off])
+	v := l.src[s:l.off]
 	if len(v) > 0 && v[len(v)-1] == '\r' {
 		v = v[:len(v)-1]
 	}
@@ -395,7 +417,7 @@ func (l *lexer) assignValue() (string, Range) {
 
 // indent measures a line's leading blanks as the kernel does (tabs to the next multiple of 8)
 // and returns the width and byte count.
-func indent(line []byte) (width, n int) {
+func indent(line string) (width, n int) {
 	for n < len(line) {
 		switch line[n] {
 		case ' ':
@@ -430,8 +452,8 @@ func (l *lexer) help(h *Help) {
 		}
 		w, n := indent(line)
 		blank := true
-		for _, c := range line[n:] {
-			if c != ' ' && c != '\t' && c != '\f' && c != '\v' {
+		for i := n; i < len(line); i++ {
+			if c := line[i]; c != ' ' && c != '\t' && c != '\f' && c != '\v' {
 				blank = false
 				break
 			}
@@ -454,7 +476,7 @@ func (l *lexer) help(h *Help) {
 				body = body[:len(body)-1]
 			}
 			lines = append(lines, HelpLine{
-				Text:   string(body[:0]), // set from h.Text below, sharing its memory
+				// Text is set from h.Text below, sharing its memory
 				Start:  Pos{l.line, n},
 				Offset: len(text) + len(body), // the end for now
 			})
