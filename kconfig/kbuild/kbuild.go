@@ -14,9 +14,8 @@ package kbuild
 
 import (
 	"bytes"
-	"fmt"
-	"sort"
 	"strings"
+	"sync"
 
 	"krls.dev/krls/kconfig"
 )
@@ -124,67 +123,144 @@ func (m *Makefile) KDIR() string {
 	return ""
 }
 
-// logical is a logical line: physical lines joined at `\` + newline.
-type logical struct {
-	text []byte
-	segs []seg
+// A parse allocates little: the file is copied once into one string with its lines joined at
+// `\` + newline (text), and every name, value and word is a substring of it; assignments,
+// words, conditions and symbols are gathered in scratch slices reused between parses
+// (parserPool), then copied into one exactly sized slice of each kind. Going through the
+// kernel's ~3,000 Makefiles used to cost ~465,000 small allocations (a string per word, a
+// *Assign per line, growing slices); lint parses all of them in every run.
+
+// seg is where a physical line starts inside its logical line.
+type seg struct {
+	off, line int // offset in the logical line, 1-based line number
 }
 
-type seg struct {
-	off, line, col int
+// logical is a logical line: physical lines joined at `\` + newline, the backslash replaced
+// by a space.
+type logical struct {
+	text string
+	segs []seg // at least one; segs[0].off == 0
 }
 
 func (l *logical) pos(off int) Pos {
 	// the last segment starting at or before off
-	i := sort.Search(len(l.segs), func(i int) bool { return l.segs[i].off > off }) - 1
-	if i < 0 {
-		i = 0
+	s := l.segs[0]
+	if len(l.segs) > 1 {
+		lo, hi := 0, len(l.segs)
+		for lo < hi {
+			h := int(uint(lo+hi) >> 1)
+			if l.segs[h].off > off {
+				hi = h
+			} else {
+				lo = h + 1
+			}
+		}
+		if lo > 0 {
+			s = l.segs[lo-1]
+		}
 	}
-	s := l.segs[i]
-	return Pos{Line: s.line, Col: s.col + off - s.off}
+	return Pos{Line: s.line, Col: off - s.off}
+}
+
+// lineSpan is a logical line of the joined text and its segments in parser.segs.
+type lineSpan struct {
+	start, end, seg0, seg1 int
+}
+
+// span is a range of a scratch slice that belongs to one assignment or condition.
+type span struct {
+	lo, hi int32
+}
+
+// condRef is a CondRef whose condition is an index in parser.conds.
+type condRef struct {
+	cond int32
+	els  bool
 }
 
 type parser struct {
-	m      *Makefile
+	path   string
 	errs   []Error
-	levels []*level
+	levels []level
 	inRule bool
 	define int
+
+	includes []*Include
+
+	// Scratch slices, reused between parses (parserPool).
+	joined   []byte     // the file with its lines joined
+	lines    []lineSpan // the logical lines of joined
+	segs     []seg
+	assigns  []Assign // Words and Conds are in wordSpan and condSpan
+	wordSpan []span
+	condSpan []span
+	words    []Word
+	refs     []condRef
+	conds    []Cond // Symbols are in symSpan
+	symSpan  []span
+	syms     []Symbol
 }
 
 type level struct {
-	cur  *Cond
-	prev []*Cond // earlier branches of an if/else chain: their Else applies
-	open *Cond   // the first branch, where a missing endif is reported
+	cur  int32   // the branch being read, an index in parser.conds; -1 in a plain else
+	prev []int32 // earlier branches of an if/else chain: their Else applies
+	open int32   // the first branch, where a missing endif is reported
 }
+
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// maxPooled is the size of input past which the scratch slices are not kept for the next
+// parse: one huge file must not pin its scratch memory.
+const maxPooled = 1 << 20
 
 // Parse reads a Makefile or Kbuild file. Problems (an unmatched else/endif, a missing endif
 // reported at its if) are returned; parsing never stops.
 func Parse(path string, src []byte) (*Makefile, []Error) {
-	p := &parser{m: &Makefile{Path: path}}
+	p := parserPool.Get().(*parser)
+	p.path = path
+	p.split(src)
+	text := string(p.joined)
+	for _, ls := range p.lines {
+		p.line(&logical{text: text[ls.start:ls.end], segs: p.segs[ls.seg0:ls.seg1]})
+	}
+	for i := len(p.levels) - 1; i >= 0; i-- {
+		open := &p.conds[p.levels[i].open]
+		p.errorf(open.Range, "missing endif for this "+open.Keyword)
+	}
+	m, errs := p.finish(), p.errs
+	p.reset()
+	if len(src) <= maxPooled {
+		parserPool.Put(p)
+	}
+	return m, errs
+}
+
+// split fills joined, lines and segs: physical lines joined at an odd number of trailing
+// backslashes (the last one becomes a space), one trailing \r dropped from each.
+func (p *parser) split(src []byte) {
 	line, off := 1, 0
 	for off < len(src) {
-		l := &logical{}
+		ls := lineSpan{start: len(p.joined), seg0: len(p.segs)}
 		for {
-			e := off
-			for e < len(src) && src[e] != '\n' {
-				e++
+			e := len(src)
+			if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+				e = off + i
 			}
 			phys := src[off:e]
 			if len(phys) > 0 && phys[len(phys)-1] == '\r' {
 				phys = phys[:len(phys)-1]
 			}
-			l.segs = append(l.segs, seg{off: len(l.text), line: line, col: 0})
+			p.segs = append(p.segs, seg{off: len(p.joined) - ls.start, line: line})
 			bs := 0
 			for i := len(phys) - 1; i >= 0 && phys[i] == '\\'; i-- {
 				bs++
 			}
 			cont := bs%2 == 1 && e < len(src)
 			if cont {
-				l.text = append(l.text, phys[:len(phys)-1]...)
-				l.text = append(l.text, ' ')
+				p.joined = append(p.joined, phys[:len(phys)-1]...)
+				p.joined = append(p.joined, ' ')
 			} else {
-				l.text = append(l.text, phys...)
+				p.joined = append(p.joined, phys...)
 			}
 			if e < len(src) {
 				e++
@@ -195,22 +271,91 @@ func Parse(path string, src []byte) (*Makefile, []Error) {
 				break
 			}
 		}
-		p.line(l)
+		ls.end, ls.seg1 = len(p.joined), len(p.segs)
+		p.lines = append(p.lines, ls)
 	}
-	for i := len(p.levels) - 1; i >= 0; i-- {
-		p.errorf(p.levels[i].open.Range, "missing endif for this %s", p.levels[i].open.Keyword)
-	}
-	return p.m, p.errs
 }
 
-func (p *parser) errorf(r Range, format string, args ...any) {
-	p.errs = append(p.errs, Error{File: p.m.Path, Range: r, Msg: fmt.Sprintf(format, args...)})
+// finish copies the scratch slices into the Makefile.
+func (p *parser) finish() *Makefile {
+	m := &Makefile{Path: p.path, Includes: p.includes}
+	var condPtrs []*Cond
+	if n := len(p.conds); n > 0 {
+		conds := make([]Cond, n)
+		copy(conds, p.conds)
+		var syms []Symbol
+		if len(p.syms) > 0 {
+			syms = make([]Symbol, len(p.syms))
+			copy(syms, p.syms)
+		}
+		condPtrs = make([]*Cond, n)
+		for i := range conds {
+			if s := p.symSpan[i]; s.lo < s.hi {
+				conds[i].Symbols = syms[s.lo:s.hi:s.hi]
+			}
+			condPtrs[i] = &conds[i]
+		}
+		m.Conds = condPtrs
+	}
+	if n := len(p.assigns); n > 0 {
+		assigns := make([]Assign, n)
+		copy(assigns, p.assigns)
+		var words []Word
+		if len(p.words) > 0 {
+			words = make([]Word, len(p.words))
+			copy(words, p.words)
+		}
+		var refs []CondRef
+		if len(p.refs) > 0 {
+			refs = make([]CondRef, len(p.refs))
+			for i, r := range p.refs {
+				refs[i] = CondRef{Cond: condPtrs[r.cond], Else: r.els}
+			}
+		}
+		m.Assigns = make([]*Assign, n)
+		for i := range assigns {
+			if s := p.wordSpan[i]; s.lo < s.hi {
+				assigns[i].Words = words[s.lo:s.hi:s.hi]
+			}
+			if s := p.condSpan[i]; s.lo < s.hi {
+				assigns[i].Conds = refs[s.lo:s.hi:s.hi]
+			}
+			m.Assigns[i] = &assigns[i]
+		}
+	}
+	return m
+}
+
+// reset empties the parser for the next parse, dropping its references to this one's text.
+func (p *parser) reset() {
+	clear(p.assigns)
+	clear(p.words)
+	clear(p.conds)
+	clear(p.syms)
+	*p = parser{
+		levels:   p.levels[:0],
+		joined:   p.joined[:0],
+		lines:    p.lines[:0],
+		segs:     p.segs[:0],
+		assigns:  p.assigns[:0],
+		wordSpan: p.wordSpan[:0],
+		condSpan: p.condSpan[:0],
+		words:    p.words[:0],
+		refs:     p.refs[:0],
+		conds:    p.conds[:0],
+		symSpan:  p.symSpan[:0],
+		syms:     p.syms[:0],
+	}
+}
+
+func (p *parser) errorf(r Range, msg string) {
+	p.errs = append(p.errs, Error{File: p.path, Range: r, Msg: msg})
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
 // stripComment cuts the text at the first # not escaped by a backslash.
-func stripComment(b []byte) []byte {
+func stripComment(b string) string {
 	for i := 0; i < len(b); i++ {
 		if b[i] == '#' {
 			bs := 0
@@ -260,19 +405,26 @@ func (p *parser) line(l *logical) {
 		return
 	case "ifdef", "ifndef", "ifeq", "ifneq":
 		c := p.cond(word, l, start+len(word), end, rng)
-		p.levels = append(p.levels, &level{cur: c, open: c})
+		var prev []int32
+		if n := len(p.levels); n < cap(p.levels) {
+			prev = p.levels[:n+1][n].prev[:0] // reuse the slot's earlier allocation
+		}
+		p.levels = append(p.levels, level{cur: c, open: c, prev: prev})
 		return
 	case "else":
 		if len(p.levels) == 0 {
 			p.errorf(rng, "else without if")
 			return
 		}
-		lv := p.levels[len(p.levels)-1]
-		if lv.cur != nil {
+		lv := &p.levels[len(p.levels)-1]
+		if lv.cur >= 0 {
 			lv.prev = append(lv.prev, lv.cur)
 		}
-		lv.cur = nil
-		w2, _ := firstWord(bytes.TrimLeft(rest, " \t"))
+		lv.cur = -1
+		for len(rest) > 0 && isSpace(rest[0]) {
+			rest = rest[1:]
+		}
+		w2, _ := firstWord(rest)
 		switch w2 {
 		case "ifdef", "ifndef", "ifeq", "ifneq":
 			o := start + len(word)
@@ -287,18 +439,18 @@ func (p *parser) line(l *logical) {
 			p.errorf(rng, "endif without if")
 			return
 		}
-		lv := p.levels[len(p.levels)-1]
-		lv.open.End = rng
+		lv := &p.levels[len(p.levels)-1]
+		p.conds[lv.open].End = rng
 		for _, c := range lv.prev {
-			c.End = rng
+			p.conds[c].End = rng
 		}
-		if lv.cur != nil {
-			lv.cur.End = rng
+		if lv.cur >= 0 {
+			p.conds[lv.cur].End = rng
 		}
 		p.levels = p.levels[:len(p.levels)-1]
 		return
 	case "include", "-include", "sinclude":
-		p.m.Includes = append(p.m.Includes, &Include{Path: strings.TrimSpace(string(rest)), Range: rng})
+		p.includes = append(p.includes, &Include{Path: strings.TrimSpace(rest), Range: rng})
 		return
 	case "export", "override", "unexport", "private":
 		o := start + len(word)
@@ -313,16 +465,16 @@ func (p *parser) line(l *logical) {
 	p.statement(l, text, start, end, rng)
 }
 
-func firstWord(b []byte) (string, []byte) {
+func firstWord(b string) (string, string) {
 	i := 0
 	for i < len(b) && !isSpace(b[i]) && b[i] != '(' {
 		i++
 	}
-	return string(b[:i]), b[i:]
+	return b[:i], b[i:]
 }
 
 // statement handles an assignment or a rule.
-func (p *parser) statement(l *logical, text []byte, start, end int, rng Range) {
+func (p *parser) statement(l *logical, text string, start, end int, rng Range) {
 	depth := 0
 	for i := start; i < end; i++ {
 		c := text[i]
@@ -364,22 +516,24 @@ func (p *parser) statement(l *logical, text []byte, start, end int, rng Range) {
 	// A bare word line: $(eval ...), $(call ...), or junk; nothing for Kbuild.
 }
 
-func (p *parser) assign(l *logical, text []byte, start, opStart, valStart, end int, rng Range) {
+func (p *parser) assign(l *logical, text string, start, opStart, valStart, end int, rng Range) {
 	ve := opStart
 	for ve > start && isSpace(text[ve-1]) {
 		ve--
 	}
-	a := &Assign{
-		Var:      string(text[start:ve]),
+	p.assigns = append(p.assigns, Assign{
+		Var:      text[start:ve],
 		VarRange: Range{Start: l.pos(start), End: l.pos(ve)},
-		Op:       string(text[opStart:valStart]),
+		Op:       text[opStart:valStart],
 		Range:    rng,
-	}
+	})
+	a := &p.assigns[len(p.assigns)-1]
 	vs := valStart
 	for vs < end && isSpace(text[vs]) {
 		vs++
 	}
-	a.Value = string(text[vs:end])
+	a.Value = text[vs:end]
+	w0 := len(p.words)
 	for i := vs; i < end; {
 		for i < end && isSpace(text[i]) {
 			i++
@@ -397,37 +551,44 @@ func (p *parser) assign(l *logical, text []byte, start, opStart, valStart, end i
 			}
 			i++
 		}
-		a.Words = append(a.Words, Word{Text: string(text[s:i]), Range: Range{Start: l.pos(s), End: l.pos(i)}})
+		p.words = append(p.words, Word{Text: text[s:i], Range: Range{Start: l.pos(s), End: l.pos(i)}})
 	}
+	p.wordSpan = append(p.wordSpan, span{int32(w0), int32(len(p.words))})
+	c0 := len(p.refs)
 	for _, lv := range p.levels {
 		for _, c := range lv.prev {
-			a.Conds = append(a.Conds, CondRef{Cond: c, Else: true})
+			p.refs = append(p.refs, condRef{cond: c, els: true})
 		}
-		if lv.cur != nil {
-			a.Conds = append(a.Conds, CondRef{Cond: lv.cur})
+		if lv.cur >= 0 {
+			p.refs = append(p.refs, condRef{cond: lv.cur})
 		}
 	}
+	p.condSpan = append(p.condSpan, span{int32(c0), int32(len(p.refs))})
 	classify(a)
-	p.m.Assigns = append(p.m.Assigns, a)
 }
 
-// cond parses the argument of ifdef/ifndef/ifeq/ifneq.
-func (p *parser) cond(kw string, l *logical, argStart, end int, rng Range) *Cond {
+// cond parses the argument of ifdef/ifndef/ifeq/ifneq and returns the index of the new
+// condition.
+func (p *parser) cond(kw string, l *logical, argStart, end int, rng Range) int32 {
 	text := l.text
 	for argStart < end && isSpace(text[argStart]) {
 		argStart++
 	}
-	c := &Cond{Keyword: kw, Arg: string(text[argStart:end]), Range: rng}
-	c.Symbols = configNames(l, argStart, end)
-	p.m.Conds = append(p.m.Conds, c)
+	p.conds = append(p.conds, Cond{Keyword: kw, Arg: text[argStart:end], Range: rng})
+	ci := int32(len(p.conds) - 1)
+	c := &p.conds[ci]
+	s0 := len(p.syms)
+	p.syms = configNames(p.syms, l, argStart, end)
+	p.symSpan = append(p.symSpan, span{int32(s0), int32(len(p.syms))})
+	nsyms := len(p.syms) - s0
 	switch kw {
 	case "ifdef":
-		c.Positive = len(c.Symbols) > 0
+		c.Positive = nsyms > 0
 	case "ifndef":
-		c.Negative = len(c.Symbols) > 0
+		c.Negative = nsyms > 0
 	case "ifeq", "ifneq":
 		a, b, ok := splitCompare(c.Arg)
-		if !ok || len(c.Symbols) != 1 {
+		if !ok || nsyms != 1 {
 			break
 		}
 		if !strings.Contains(a, "CONFIG_") {
@@ -445,7 +606,7 @@ func (p *parser) cond(kw string, l *logical, argStart, end int, rng Range) *Cond
 			c.Negative = true
 		}
 	}
-	return c
+	return ci
 }
 
 // splitCompare splits "(A,B)" or "'A' 'B'" / "\"A\" \"B\"" into trimmed A and B.
@@ -475,12 +636,17 @@ func splitCompare(s string) (string, string, bool) {
 	return "", "", false
 }
 
-// configNames finds CONFIG_ names in text[start:end] of a logical line.
-func configNames(l *logical, start, end int) []Symbol {
-	var out []Symbol
+// configNames appends the CONFIG_ names in text[start:end] of a logical line to out.
+func configNames(out []Symbol, l *logical, start, end int) []Symbol {
 	text := l.text[:end]
-	for i := start; i+7 <= len(text); i++ {
-		if string(text[i:i+7]) != "CONFIG_" || i > 0 && isIdent(text[i-1]) {
+	for i := start; i+7 <= len(text); {
+		k := strings.Index(text[i:], "CONFIG_")
+		if k < 0 {
+			break
+		}
+		i += k
+		if i > 0 && isIdent(text[i-1]) {
+			i++
 			continue
 		}
 		j := i + 7
@@ -488,9 +654,9 @@ func configNames(l *logical, start, end int) []Symbol {
 			j++
 		}
 		if j > i+7 {
-			out = append(out, Symbol{Name: string(text[i+7 : j]), Range: Range{Start: l.pos(i), End: l.pos(j)}})
+			out = append(out, Symbol{Name: text[i+7 : j], Range: Range{Start: l.pos(i), End: l.pos(j)}})
 		}
-		i = j - 1
+		i = j
 	}
 	return out
 }
@@ -533,7 +699,7 @@ func classify(a *Assign) {
 	}
 	a.Base, a.Suffix = base, suffix
 	switch {
-	case strings.Contains(strings.ToLower(base), "flags"): // not the suffix: obj-$(CONFIG_DEBUG_IRQFLAGS)
+	case containsFlags(base): // not the suffix: obj-$(CONFIG_DEBUG_IRQFLAGS)
 		a.Kind = VarFlags
 	case base == "obj":
 		a.Kind = VarObj
@@ -566,4 +732,16 @@ func isIdentString(s string) bool {
 		}
 	}
 	return true
+}
+
+// containsFlags reports whether s contains "flags" in any case. ASCII folding is enough: no
+// other letter lowercases to one of f, l, a, g, s (only U+0130 and U+212A lowercase to ASCII,
+// to i and k).
+func containsFlags(s string) bool {
+	for i := 0; i+5 <= len(s); i++ {
+		if s[i]|0x20 == 'f' && s[i+1]|0x20 == 'l' && s[i+2]|0x20 == 'a' && s[i+3]|0x20 == 'g' && s[i+4]|0x20 == 's' {
+			return true
+		}
+	}
+	return false
 }
