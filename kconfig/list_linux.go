@@ -16,7 +16,7 @@ import (
 // not following symbolic links: what filepath.WalkDir gives (list_other.go), without a
 // DirEntry and a sort for each of the 90,000 entries of a full tree, of which two thousand
 // are wanted. The order of the calls is unspecified.
-func listKconfig(root string, visit func(rel string)) {
+func listKconfig(root string, snap *dirent.Snapshot, visit func(rel string)) {
 	st, err := os.Lstat(root)
 	if err != nil || !st.IsDir() {
 		return
@@ -24,7 +24,7 @@ func listKconfig(root string, visit func(rel string)) {
 	var walk func(dir, rel string)
 	walk = func(dir, rel string) {
 		var subdirs []string
-		_ = dirent.Read(dir, func(name []byte, typ fs.FileMode) {
+		_ = snap.Read(dir, func(name []byte, typ fs.FileMode) {
 			switch {
 			case typ == fs.ModeDir && name[0] != '.':
 				subdirs = append(subdirs, string(name))

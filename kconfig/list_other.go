@@ -4,4 +4,6 @@
 
 package kconfig
 
-func listKconfig(root string, visit func(rel string)) { walkKconfig(root, visit) }
+import "krls.dev/krls/kconfig/dirent"
+
+func listKconfig(root string, _ *dirent.Snapshot, visit func(rel string)) { walkKconfig(root, visit) }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"krls.dev/krls/kconfig/dirent"
 )
 
 func listed(root string, list func(string, func(string))) []string {
@@ -54,8 +56,17 @@ func TestListKconfig(t *testing.T) {
 	}
 	for _, root := range roots {
 		want := listed(root, walkKconfig)
-		if diff := cmp.Diff(want, listed(root, listKconfig)); diff != "" {
+		plain := func(root string, visit func(string)) { listKconfig(root, nil, visit) }
+		if diff := cmp.Diff(want, listed(root, plain)); diff != "" {
 			t.Errorf("%s (-WalkDir +listKconfig):\n%s", root, diff)
+		}
+		// Through a snapshot, twice: the second listing comes from memory.
+		snap := dirent.NewSnapshot()
+		for pass := 0; pass < 2; pass++ {
+			viaSnap := func(root string, visit func(string)) { listKconfig(root, snap, visit) }
+			if diff := cmp.Diff(want, listed(root, viaSnap)); diff != "" {
+				t.Errorf("%s, pass %d (-WalkDir +listKconfig with a snapshot):\n%s", root, pass, diff)
+			}
 		}
 		if root == dir && len(want) != 5 && os.Getuid() != 0 {
 			t.Errorf("the crafted tree lists %v, want 5 files", want)

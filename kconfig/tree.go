@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"krls.dev/krls/kconfig/dirent"
 )
 
 // Options control Load.
@@ -34,6 +36,9 @@ type Options struct {
 	// after Load returned: a caller that checks the same files again (krls lint's
 	// kconfig-syntax) can keep the parses instead of repeating them. It must not modify them.
 	Parsed func(rel string, src []byte, f *File, errs []Error)
+	// Listing, when set, lists the folders of the tree for AllFiles: a caller that has walked
+	// the tree already (krls lint) hands over what it read instead of reading it again.
+	Listing *dirent.Snapshot
 }
 
 // Tree is a loaded Kconfig tree: all files, the symbol table and every error.
@@ -194,7 +199,8 @@ func Load(root string, opts Options) (*Tree, error) {
 		}
 	}
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
-	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay, hook: opts.Parsed}
+	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay, hook: opts.Parsed,
+		listing: opts.Listing}
 	ld.cond = sync.NewCond(&ld.mu)
 	for range runtime.GOMAXPROCS(0) {
 		go ld.worker()
@@ -246,7 +252,7 @@ func Load(root string, opts Options) (*Tree, error) {
 // each.
 func (ld *loader) list() []string {
 	var out []string
-	listKconfig(ld.root, func(rel string) {
+	listKconfig(ld.root, ld.listing, func(rel string) {
 		out = append(out, rel)
 		ld.queue(rel, false)
 	})
@@ -300,6 +306,7 @@ type loader struct {
 	overlay map[string][]byte
 	x       *expander
 	hook    func(rel string, src []byte, f *File, errs []Error)
+	listing *dirent.Snapshot
 }
 
 // get returns the parse of rel, queueing it if needed; the walk's files go first. Once

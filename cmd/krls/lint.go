@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"krls.dev/krls/index"
+	"krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/lsp/check"
 	"krls.dev/krls/lsp/kworld"
 	"krls.dev/krls/lsp/lint"
@@ -207,16 +208,30 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		return 2
 	}
 	root := tree.Root
-	kwc := kworldOf(tree, log) // loads while the index opens
-	var ix *index.Index
-	if needsIndex(all, enabled) {
-		if ix, err = openIndex(ctx, tree, log); err != nil {
-			fmt.Fprintf(stderr, "krls lint: index of %s: %v\n", tree.Root, err)
-			return 2
-		}
+	// The index opens, the Kconfig model loads and lint walks the tree at the same time; the
+	// model and the walk read the folders through one snapshot, so each is read once.
+	snap := dirent.NewSnapshot()
+	kwc := kworldOf(tree, snap, log)
+	type opened struct {
+		ix  *index.Index
+		err error
 	}
-	// The Kconfig model is waited for once lint has walked the tree: the walk and the load
-	// overlap.
+	ixc := make(chan opened, 1)
+	if needsIndex(all, enabled) {
+		go func() {
+			ix, err := openIndex(ctx, tree, log)
+			ixc <- opened{ix, err}
+		}()
+	} else {
+		ixc <- opened{}
+	}
+	indexLater := func() (*index.Index, error) {
+		o := <-ixc
+		if o.err != nil {
+			return nil, fmt.Errorf("index of %s: %w", tree.Root, o.err)
+		}
+		return o.ix, nil
+	}
 	later := func() (any, func(string) ([]byte, bool)) {
 		if w := <-kwc; w != nil {
 			return w, w.Source
@@ -224,8 +239,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		return nil, nil
 	}
 
-	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, Index: ix, KconfigLater: later, Enabled: enabled,
-		Jobs: f.jobs, Baseline: base}
+	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, IndexLater: indexLater, KconfigLater: later,
+		Listing: snap, Enabled: enabled, Jobs: f.jobs, Baseline: base}
 	var prog *progress
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		prog = &progress{w: stderr}
@@ -301,7 +316,7 @@ func needsIndex(all []*check.Check, enabled func(string) bool) bool {
 // kworldOf loads the Kconfig/Kbuild model of the tree for the Kconfig and Makefile checks,
 // on another goroutine; the channel gives nil when it cannot be loaded (those checks then
 // find nothing, the others run).
-func kworldOf(tree *index.Tree, log *zap.Logger) <-chan *kworld.World {
+func kworldOf(tree *index.Tree, snap *dirent.Snapshot, log *zap.Logger) <-chan *kworld.World {
 	ch := make(chan *kworld.World, 1)
 	go func() {
 		build := ""
@@ -310,7 +325,7 @@ func kworldOf(tree *index.Tree, log *zap.Logger) <-chan *kworld.World {
 		}
 		t0 := time.Now()
 		// The Kconfig files' bytes are kept: lint checks them without a second read.
-		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true})
+		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap})
 		if err != nil {
 			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))
 			w = nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"krls.dev/krls/kconfig"
+	"krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/kconfig/kbuild"
 	"krls.dev/krls/lsp/check"
 )
@@ -338,40 +339,47 @@ func hasSource(ls listings, dir string, mk *kbuild.Makefile, text []byte, obj st
 // listings memoizes the folder listings of one check run: a Makefile's objects are looked up
 // in its folder's listing (and its parents' and subfolders') instead of by a stat per name
 // and extension, which cost a system call for each of the thousands of objects of a tree.
-// A folder that cannot be listed maps to nil and its names are looked up with os.Stat.
-type listings map[string]map[string]fs.DirEntry
+// Folders are read through snap (the World's snapshot in krls lint; nil reads the disk). A
+// folder that cannot be listed maps to nil and its names are looked up with os.Stat.
+type listings struct {
+	snap *dirent.Snapshot
+	m    map[string]map[string]fs.FileMode
+}
 
-func entryMap(ents []fs.DirEntry) map[string]fs.DirEntry {
-	m := make(map[string]fs.DirEntry, len(ents))
-	for _, e := range ents {
-		m[e.Name()] = e
+func newListings(snap *dirent.Snapshot) listings {
+	return listings{snap: snap, m: map[string]map[string]fs.FileMode{}}
+}
+
+// entries returns the entries of dir by name, nil when it cannot be listed.
+func (l listings) entries(dir string) map[string]fs.FileMode {
+	if m, ok := l.m[dir]; ok {
+		return m
 	}
+	m := map[string]fs.FileMode{}
+	if err := l.snap.Read(dir, func(name []byte, typ fs.FileMode) { m[string(name)] = typ }); err != nil {
+		m = nil
+	}
+	l.m[dir] = m
 	return m
 }
 
 // lookup says whether p exists and is a folder, following symbolic links as os.Stat does.
 func (l listings) lookup(p string) (found, isDir bool) {
 	dir, name := filepath.Dir(p), filepath.Base(p)
-	m, ok := l[dir]
-	if !ok {
-		if ents, err := os.ReadDir(dir); err == nil {
-			m = entryMap(ents)
-		}
-		l[dir] = m
-	}
+	m := l.entries(dir)
 	if m == nil || name == "." || name == ".." || name == string(filepath.Separator) {
 		st, err := os.Stat(p)
 		return err == nil, err == nil && st.IsDir()
 	}
-	e := m[name]
+	typ, ok := m[name]
 	switch {
-	case e == nil:
+	case !ok:
 		return false, false
-	case e.Type()&fs.ModeSymlink != 0:
+	case typ&fs.ModeSymlink != 0:
 		st, err := os.Stat(p)
 		return err == nil, err == nil && st.IsDir()
 	}
-	return true, e.IsDir()
+	return true, typ.IsDir()
 }
 
 func globEscape(s string) string {
@@ -380,17 +388,14 @@ func globEscape(s string) string {
 
 func runNoSource(ctx *check.Context) []check.Finding {
 	dir := filepath.Dir(ctx.Path)
-	mk, _ := kbuild.Parse(ctx.Path, ctx.Text)
-	if mk == nil {
-		return nil
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
+	lst := newListings(worldOf(ctx).snapshot())
+	ents := lst.entries(dir)
+	if ents == nil {
 		return nil
 	}
 	var hasC, hasRust bool
-	for _, e := range ents {
-		switch filepath.Ext(e.Name()) {
+	for name := range ents {
+		switch filepath.Ext(name) {
 		case ".c", ".S":
 			hasC = true
 		case ".rs":
@@ -400,7 +405,10 @@ func runNoSource(ctx *check.Context) []check.Finding {
 	if !hasC && !hasRust {
 		return nil // see below: nothing is reported, so nothing is looked up
 	}
-	lst := listings{dir: entryMap(ents)}
+	mk, _ := kbuild.Parse(ctx.Path, ctx.Text)
+	if mk == nil {
+		return nil
+	}
 	ls := lineStarts(ctx.Text)
 	var missing []check.Finding
 	for _, ow := range objectWords(mk) {
@@ -466,6 +474,10 @@ func (w *World) rustObjects(dir string) []rustObject {
 // removed or renamed changes it): the Kconfig checks ask for it for every Kconfig file, and
 // most folders of a tree have no Rust file.
 func (w *World) rustFiles(dir string) []string {
+	if w.snap != nil {
+		names, _ := rustNames(w.snap, dir)
+		return names
+	}
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil
@@ -478,7 +490,7 @@ func (w *World) rustFiles(dir string) []string {
 			return l.rust
 		}
 	}
-	names, err := rustNames(dir)
+	names, err := rustNames(nil, dir)
 	if err != nil {
 		return nil
 	}

@@ -181,12 +181,12 @@ func TestRustNames(t *testing.T) {
 	})
 	for _, d := range dirs {
 		want, werr := readRustNames(d)
-		got, gerr := rustNames(d)
+		got, gerr := rustNames(nil, d)
 		if diff := cmp.Diff(want, got); diff != "" || (werr == nil) != (gerr == nil) {
 			t.Errorf("%s: error %v, want %v; (-want +got):\n%s", d, gerr, werr, diff)
 		}
 	}
-	if got, _ := rustNames(dir); len(got) != 6 {
+	if got, _ := rustNames(nil, dir); len(got) != 6 {
 		t.Errorf("crafted folder: %v, want the 6 non-folder .rs names", got)
 	}
 }

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"krls.dev/krls/kconfig"
+	"krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/kconfig/kbuild"
 )
 
@@ -80,6 +81,18 @@ type World struct {
 	parsesMu sync.Mutex
 	parses   map[string]kconfigParse
 	seed     maphash.Seed
+
+	// snap, when set (LoadOptions.Listing), lists folders instead of the disk: the World
+	// then lives for one run that treats the tree as unchanging (krls lint).
+	snap *dirent.Snapshot
+}
+
+// snapshot returns the World's folder snapshot; nil (read the disk) for a nil World.
+func (w *World) snapshot() *dirent.Snapshot {
+	if w == nil {
+		return nil
+	}
+	return w.snap
 }
 
 type rustListing struct {
@@ -116,6 +129,10 @@ type LoadOptions struct {
 	// checks those files without reading them a second time. A server leaves it off (the
 	// bytes of two thousand files, kept as long as the World).
 	KeepSources bool
+	// Listing, when set, is the folder snapshot of a run that treats the tree as unchanging
+	// (krls lint, which has walked the tree already): the Kconfig loader and the checks list
+	// folders through it instead of reading them again. A server leaves it nil.
+	Listing *dirent.Snapshot
 }
 
 // Load is LoadWith without options.
@@ -142,7 +159,8 @@ func (w *World) Source(path string) (src []byte, ok bool) {
 func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 	root = filepath.Clean(root)
 	w := &World{Root: root, Build: buildDir, makefiles: kbuild.NewCache(),
-		parses: map[string]kconfigParse{}, seed: maphash.MakeSeed(), listings: map[string]rustListing{}}
+		parses: map[string]kconfigParse{}, seed: maphash.MakeSeed(), listings: map[string]rustListing{},
+		snap: o.Listing}
 	keep := func(rel string, src []byte, f *kconfig.File, errs []kconfig.Error) {
 		p := kconfigParse{sum: maphash.Bytes(w.seed, src), size: len(src), file: f, errs: errs}
 		if o.KeepSources {
@@ -153,7 +171,7 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		w.parses[abs] = p
 		w.parsesMu.Unlock()
 	}
-	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep})
+	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing})
 	if err != nil {
 		return nil, err
 	}

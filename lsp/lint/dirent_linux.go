@@ -4,27 +4,12 @@ package lint
 
 import (
 	"io/fs"
-	direntpkg "krls.dev/krls/kconfig/dirent"
 	"syscall"
 )
 
 // On Linux the walk and the reads use the system calls directly: os.Open registers every
 // file and folder with the runtime poller (an fcntl and an epoll_ctl each), which cost as
 // much as the reads themselves on a 90,000-entry kernel tree.
-
-// listDir returns the entries of folder p (unsorted) with their types; regular files lint
-// does not read are dropped before they cost an allocation: most of the 90,000 entries of a
-// kernel tree.
-func listDir(p string) ([]dirent, error) {
-	var out []dirent
-	err := direntpkg.Read(p, func(name []byte, typ fs.FileMode) {
-		if typ == 0 && !lintName(name) {
-			return
-		}
-		out = append(out, dirent{name: string(name), typ: typ})
-	})
-	return out, err
-}
 
 func openRead(p string, flags int) (int, error) {
 	for {

@@ -9,20 +9,6 @@ import (
 	"os"
 )
 
-func listDir(p string) ([]dirent, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	out := make([]dirent, 0, len(ents))
-	for _, e := range ents {
-		out = append(out, dirent{name: e.Name(), typ: e.Type()})
-	}
-	return out, err
-}
-
 func readRegular(p string, limit int64) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {

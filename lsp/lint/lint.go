@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 
 	"krls.dev/krls/index"
+	direntpkg "krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/lsp/check"
 	"krls.dev/krls/lsp/rustfile"
 )
@@ -74,6 +75,14 @@ type Options struct {
 	// and its results replace Kconfig and Source: the caller loads the Kconfig model while
 	// lint walks the tree.
 	KconfigLater func() (kconfig any, source func(path string) ([]byte, bool))
+	// IndexLater, when set, is called once the files are listed and before any is checked,
+	// and its index replaces Index: the caller opens the index while lint walks the tree. Its
+	// error ends the run.
+	IndexLater func() (*index.Index, error)
+	// Listing, when set, is the folder snapshot the walk reads through: a caller that loads
+	// the Kconfig model with the same snapshot (kworld.LoadOptions.Listing) has every folder
+	// of the tree read once. nil: the walk reads the disk.
+	Listing *direntpkg.Snapshot
 	// Enabled tells which checks run; nil runs them all.
 	Enabled func(id string) bool
 	// Jobs is the number of files linted at once; 0 means the number of CPUs.
@@ -201,7 +210,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	files, errs := collect(abs, pl.print, jobs)
+	files, errs := collect(abs, pl.print, jobs, opts.Listing)
+	if opts.IndexLater != nil {
+		if opts.Index, err = opts.IndexLater(); err != nil {
+			return nil, err
+		}
+	}
 	if opts.KconfigLater != nil {
 		opts.Kconfig, opts.Source = opts.KconfigLater()
 	}
