@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -102,6 +103,14 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if p := os.Getenv("KRLS_CPUPROFILE"); p != "" {
+		stopProfile, err := startCPUProfile(p)
+		if err != nil {
+			fmt.Fprintf(stderr, "krls: KRLS_CPUPROFILE: %v\n", err)
+			return 2
+		}
+		defer stopProfile()
+	}
 
 	switch cmd {
 	case "serve":
@@ -144,4 +153,18 @@ func newLogger(file, level string, stderr io.Writer) (*zap.Logger, func(), error
 	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(sink), lvl)
 	log := zap.New(core)
 	return log, func() { _ = log.Sync(); closeFn() }, nil
+}
+
+// startCPUProfile writes a CPU profile of the run to path (KRLS_CPUPROFILE=path), for
+// `go tool pprof` when a run is slower than it should be.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
