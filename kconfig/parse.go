@@ -2,7 +2,11 @@
 
 package kconfig
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
 
 // File is one parsed Kconfig file: its statements in order, blocks holding their children.
 type File struct {
@@ -41,8 +45,8 @@ func (f *File) NodeAt(pos Pos) *Node {
 // position and parsing resumes at the next line. A block left open at the end of the file is
 // reported at its opening line. Macros ($(...)) are kept unexpanded; Load expands them.
 func ParseFile(path string, src []byte) (*File, []Error) {
-	p := &parser{file: path, closeTo: -1}
-	p.l = newLexer(path, src, &p.errs)
+	p := parsers.Get().(*parser)
+	p.reset(path, src)
 	p.advance()
 	f := &File{Path: path}
 	f.Nodes = p.list(nil)
@@ -52,17 +56,133 @@ func ParseFile(path string, src []byte) (*File, []Error) {
 	if p.l.dropped > 0 {
 		p.errs = append(p.errs, Error{File: path, Range: Range{p.lastEnd, p.lastEnd}, Msg: fmt.Sprintf("%d more problems not shown", p.l.dropped)})
 	}
-	return f, p.errs
+	errs := p.errs
+	p.release()
+	return f, errs
 }
+
+// parsers keeps parsers with their scratch buffers between files: a file's results are
+// allocated afresh (in chunks), the scratch space is reused.
+var parsers = sync.Pool{New: func() any { return new(parser) }}
 
 type parser struct {
 	l       *lexer
+	lx      lexer
 	tok     token
 	lastEnd Pos // end of the last non-EOL token consumed
 	errs    []Error
 	file    string
 	stack   []*Node // open blocks
 	closeTo int     // when >= 0 during unwinding: index in stack of the block an end keyword closes
+
+	// The results of one file come out of chunks, a few allocations per file instead of one
+	// per value (the many small objects cost more than their parsing).
+	nodes      chunk[Node]
+	exprs      chunk[Expr]
+	prompts    chunk[Prompt]
+	defaults   chunk[Default]
+	conds      chunk[Cond]
+	reverses   chunk[Reverse]
+	rangeProps chunk[RangeProp]
+	opts       chunk[Option]
+	helps      chunk[Help]
+	nodePtrs   ptrs[Node]
+	promptPtrs ptrs[Prompt]
+	defPtrs    ptrs[Default]
+	condPtrs   ptrs[Cond]
+	revPtrs    ptrs[Reverse]
+	rangePtrs  ptrs[RangeProp]
+	optPtrs    ptrs[Option]
+
+	// Scratch, reused across files: the statements of the open lists (a stack: a nested
+	// list pushes above its parent's and pops its own), and the properties of the entry
+	// whose options are being read.
+	listStack []*Node
+	prop      props
+}
+
+// props are the properties of one entry while its option lines are read.
+type props struct {
+	prompts  []*Prompt
+	defaults []*Default
+	depends  []*Cond
+	visible  []*Cond
+	selects  []*Reverse
+	implies  []*Reverse
+	ranges   []*RangeProp
+	options  []*Option
+}
+
+// reset prepares p for the file path.
+func (p *parser) reset(path string, src []byte) {
+	p.lx = lexer{src: string(src), line: 1, errs: &p.errs, file: path, scratch: p.lx.scratch, lines: p.lx.lines}
+	p.l = &p.lx
+	p.tok = token{}
+	p.lastEnd = Pos{}
+	p.errs = nil
+	p.file = path
+	p.closeTo = -1
+}
+
+// release returns p to the pool without references to the file's results other than those
+// its chunks hold (values already handed out, shared by the files parsed with p).
+func (p *parser) release() {
+	p.lx.src, p.lx.errs = "", nil
+	p.l = nil
+	p.tok = token{}
+	p.errs = nil
+	clear(p.stack)
+	p.stack = p.stack[:0]
+	clear(p.listStack)
+	p.listStack = p.listStack[:0]
+	parsers.Put(p)
+}
+
+// chunkBytes is the size of the chunks the values of parsed files come from. The chunks of a
+// parser serve the files it parses one after the other, so that a small file does not take a
+// chunk of its own; what a chunk keeps alive beyond its live values is bounded by its size.
+const chunkBytes = 16 << 10
+
+// chunk hands out values from slices allocated a chunk at a time.
+type chunk[T any] struct {
+	buf []T
+}
+
+func (c *chunk[T]) new() *T {
+	if len(c.buf) == cap(c.buf) {
+		var z T
+		c.buf = make([]T, 0, max(chunkBytes/int(unsafe.Sizeof(z)), 8))
+	}
+	c.buf = c.buf[:len(c.buf)+1]
+	return &c.buf[len(c.buf)-1]
+}
+
+// ptrs is a chunk of pointers from which the slices of the parsed values are cut, each with
+// its capacity capped to its length so that an append by a user copies instead of
+// overwriting its neighbour.
+type ptrs[T any] struct {
+	buf []*T
+}
+
+// copy returns a copy of s (nil when s is empty) and clears s.
+func (c *ptrs[T]) copy(s []*T) []*T {
+	if len(s) == 0 {
+		return nil
+	}
+	var out []*T
+	const n = chunkBytes / 8
+	if len(s) > n/4 { // a long list gets its own array
+		out = append([]*T(nil), s...)
+	} else {
+		if cap(c.buf)-len(c.buf) < len(s) {
+			c.buf = make([]*T, 0, n)
+		}
+		i := len(c.buf)
+		c.buf = append(c.buf, s...)
+		out = c.buf[i:len(c.buf):len(c.buf)]
+	}
+	clear(s)
+	return out
 }
 
 func (p *parser) advance() {
@@ -127,7 +247,7 @@ var endName = map[Kind]string{KindIf: "endif", KindMenu: "endmenu", KindChoice: 
 
 // list parses statements until the end keyword of block (nil: the file) or the end of file.
 func (p *parser) list(block *Node) []*Node {
-	var out []*Node
+	base := len(p.listStack)
 	inChoice := block != nil && block.Kind == KindChoice
 	for {
 		t := p.tok
@@ -140,7 +260,7 @@ func (p *parser) list(block *Node) []*Node {
 				p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
 				block.Range.End = p.lastEnd
 			}
-			return out
+			return p.popList(base)
 		case tEndif, tEndmenu, tEndchoice:
 			want := endOf[t.kind]
 			if block != nil && block.Kind == want {
@@ -148,7 +268,7 @@ func (p *parser) list(block *Node) []*Node {
 				p.advance()
 				block.Range.End = p.lastEnd
 				p.endLine()
-				return out
+				return p.popList(base)
 			}
 			// Does an enclosing block match? Then the inner ones are missing their end.
 			match := -1
@@ -166,43 +286,44 @@ func (p *parser) list(block *Node) []*Node {
 			p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
 			block.Range.End = p.lastEnd
 			p.closeTo = match
-			return out
+			return p.popList(base)
 		case tConfig, tMenuconfig:
-			out = append(out, p.config())
+			p.listStack = append(p.listStack, p.config())
 		case tChoice:
 			if inChoice {
 				p.errorf(t.rng, "choice is not allowed inside a choice")
 			}
-			out = append(out, p.choice())
+			p.listStack = append(p.listStack, p.choice())
 		case tComment:
-			out = append(out, p.comment())
+			p.listStack = append(p.listStack, p.comment())
 		case tMenu:
 			if inChoice {
 				p.errorf(t.rng, "menu is not allowed inside a choice")
 			}
-			out = append(out, p.menu())
+			p.listStack = append(p.listStack, p.menu())
 		case tIf:
-			out = append(out, p.ifBlock())
+			p.listStack = append(p.listStack, p.ifBlock())
 		case tSource, tRsource, tOsource, tOrsource:
 			if inChoice {
 				p.errorf(t.rng, "%s is not allowed inside a choice", t.text)
 			}
 			if n := p.source(); n != nil {
-				out = append(out, n)
+				p.listStack = append(p.listStack, n)
 			}
 		case tMainmenu:
 			if n := p.mainmenu(); n != nil {
-				out = append(out, n)
+				p.listStack = append(p.listStack, n)
 			}
 		case tWord:
 			if op, ok := p.l.assignOp(); ok {
-				out = append(out, p.assign(op))
+				p.listStack = append(p.listStack, p.assign(op))
 				continue
 			}
 			if t.macro {
 				// A line of macros such as $(warning-if,...) expands to nothing in the kernel
 				// (lexer.l drops an empty expansion); keep it for Load to expand.
-				n := &Node{Kind: KindMacro, Text: t.text, TextRange: t.rng, Header: t.rng, Range: t.rng}
+				n := p.nodes.new()
+				*n = Node{Kind: KindMacro, Text: t.text, TextRange: t.rng, Header: t.rng, Range: t.rng}
 				p.advance()
 				for p.tok.kind == tWord && p.tok.macro {
 					n.Text += " " + p.tok.text
@@ -210,7 +331,7 @@ func (p *parser) list(block *Node) []*Node {
 				}
 				n.Range.End, n.Header.End = p.lastEnd, p.lastEnd
 				p.endLine()
-				out = append(out, n)
+				p.listStack = append(p.listStack, n)
 				continue
 			}
 			p.errorf(t.rng, "unknown statement %q", t.text)
@@ -232,16 +353,23 @@ func (p *parser) list(block *Node) []*Node {
 				p.advance()
 				block.Range.End = p.lastEnd
 				p.endLine()
-				return out
+				return p.popList(base)
 			}
 			if block != nil {
 				p.errorf(block.Header, "missing %s for this %s", endName[block.Kind], block.Kind)
 				block.Range.End = p.lastEnd
-				return out
+				return p.popList(base)
 			}
 			p.closeTo = -1
 		}
 	}
+}
+
+// popList returns the statements a list pushed from base on.
+func (p *parser) popList(base int) []*Node {
+	out := p.nodePtrs.copy(p.listStack[base:])
+	p.listStack = p.listStack[:base]
+	return out
 }
 
 func isOption(k tokKind) bool {
@@ -262,7 +390,8 @@ func (p *parser) block(n *Node) {
 }
 
 func (p *parser) header(kind Kind) *Node {
-	n := &Node{Kind: kind}
+	n := p.nodes.new()
+	n.Kind = kind
 	n.Header.Start = p.tok.rng.Start
 	n.Range.Start = p.tok.rng.Start
 	p.advance()
@@ -372,7 +501,8 @@ func (p *parser) ifBlock() *Node {
 }
 
 func (p *parser) assign(op string) *Node {
-	n := &Node{Kind: KindAssign, Name: p.tok.text, NameRange: p.tok.rng, Keyword: op}
+	n := p.nodes.new()
+	*n = Node{Kind: KindAssign, Name: p.tok.text, NameRange: p.tok.rng, Keyword: op}
 	n.Range.Start = p.tok.rng.Start
 	n.Header.Start = p.tok.rng.Start
 	p.advance() // the operator token; the lexer is now just after it
@@ -403,6 +533,7 @@ func (p *parser) options(n *Node) {
 			}
 		}
 		if !isOption(t.kind) {
+			p.flushProps(n)
 			return
 		}
 		allowed := optionAllowed(n.Kind, t.kind)
@@ -419,6 +550,20 @@ func (p *parser) options(n *Node) {
 			n.Range.End = n.Help.Range.End
 		}
 	}
+}
+
+// flushProps moves the properties read for n into its slices.
+func (p *parser) flushProps(n *Node) {
+	pr := &p.prop
+	n.Prompts = p.promptPtrs.copy(pr.prompts)
+	n.Defaults = p.defPtrs.copy(pr.defaults)
+	n.Depends = p.condPtrs.copy(pr.depends)
+	n.Visible = p.condPtrs.copy(pr.visible)
+	n.Selects = p.revPtrs.copy(pr.selects)
+	n.Implies = p.revPtrs.copy(pr.implies)
+	n.Ranges = p.rangePtrs.copy(pr.ranges)
+	n.Options = p.optPtrs.copy(pr.options)
+	*pr = props{pr.prompts[:0], pr.defaults[:0], pr.depends[:0], pr.visible[:0], pr.selects[:0], pr.implies[:0], pr.ranges[:0], pr.options[:0]}
 }
 
 func optionAllowed(k Kind, o tokKind) bool {
@@ -457,7 +602,8 @@ func (p *parser) option(n *Node, t token) bool {
 		}
 		p.setType(n, typ, t.rng)
 		if p.tok.kind == tString {
-			pr := &Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+			pr := p.prompts.new()
+			*pr = Prompt{Text: p.tok.text, TextRange: p.tok.rng}
 			p.advance()
 			c, ok := p.ifExpr()
 			if !ok {
@@ -474,7 +620,8 @@ func (p *parser) option(n *Node, t token) bool {
 			p.skipLine()
 			return false
 		}
-		pr := &Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+		pr := p.prompts.new()
+		*pr = Prompt{Text: p.tok.text, TextRange: p.tok.rng}
 		p.advance()
 		c, ok := p.ifExpr()
 		if !ok {
@@ -499,7 +646,9 @@ func (p *parser) option(n *Node, t token) bool {
 		if !ok {
 			return false
 		}
-		n.Defaults = append(n.Defaults, &Default{Keyword: t.text, Value: v, If: c, Range: Range{start, p.lastEnd}})
+		d := p.defaults.new()
+		*d = Default{Keyword: t.text, Value: v, If: c, Range: Range{start, p.lastEnd}}
+		p.prop.defaults = append(p.prop.defaults, d)
 		return p.endLine()
 	case tDepends:
 		if p.tok.kind != tOn {
@@ -512,14 +661,18 @@ func (p *parser) option(n *Node, t token) bool {
 		if !ok {
 			return false
 		}
-		n.Depends = append(n.Depends, &Cond{Expr: e, Range: Range{start, p.lastEnd}})
+		d := p.conds.new()
+		*d = Cond{Expr: e, Range: Range{start, p.lastEnd}}
+		p.prop.depends = append(p.prop.depends, d)
 		return p.endLine()
 	case tVisible:
 		c, ok := p.ifExpr()
 		if !ok {
 			return false
 		}
-		n.Visible = append(n.Visible, &Cond{Expr: c, Range: Range{start, p.lastEnd}})
+		v := p.conds.new()
+		*v = Cond{Expr: c, Range: Range{start, p.lastEnd}}
+		p.prop.visible = append(p.prop.visible, v)
 		return p.endLine()
 	case tSelect, tImply:
 		if p.tok.kind != tWord {
@@ -527,7 +680,8 @@ func (p *parser) option(n *Node, t token) bool {
 			p.skipLine()
 			return false
 		}
-		r := &Reverse{Symbol: p.tok.text, SymbolRange: p.tok.rng}
+		r := p.reverses.new()
+		*r = Reverse{Symbol: p.tok.text, SymbolRange: p.tok.rng}
 		p.advance()
 		c, ok := p.ifExpr()
 		if !ok {
@@ -536,9 +690,9 @@ func (p *parser) option(n *Node, t token) bool {
 		r.If = c
 		r.Range = Range{start, p.lastEnd}
 		if t.kind == tSelect {
-			n.Selects = append(n.Selects, r)
+			p.prop.selects = append(p.prop.selects, r)
 		} else {
-			n.Implies = append(n.Implies, r)
+			p.prop.implies = append(p.prop.implies, r)
 		}
 		return p.endLine()
 	case tRange:
@@ -554,10 +708,14 @@ func (p *parser) option(n *Node, t token) bool {
 		if !ok {
 			return false
 		}
-		n.Ranges = append(n.Ranges, &RangeProp{Low: lo, High: hi, If: c, Range: Range{start, p.lastEnd}})
+		r := p.rangeProps.new()
+		*r = RangeProp{Low: lo, High: hi, If: c, Range: Range{start, p.lastEnd}}
+		p.prop.ranges = append(p.prop.ranges, r)
 		return p.endLine()
 	case tModules, tOptional, tTransitional:
-		n.Options = append(n.Options, &Option{Name: t.text, Range: t.rng})
+		o := p.opts.new()
+		*o = Option{Name: t.text, Range: t.rng}
+		p.prop.options = append(p.prop.options, o)
 		return p.endLine()
 	case tOption: // option env="X", option defconfig_list, option modules, option allnoconfig_y
 		if p.tok.kind != tWord && p.tok.kind != tModules {
@@ -565,7 +723,8 @@ func (p *parser) option(n *Node, t token) bool {
 			p.skipLine()
 			return false
 		}
-		o := &Option{Name: p.tok.text}
+		o := p.opts.new()
+		o.Name = p.tok.text
 		p.advance()
 		if p.tok.kind == tEqual {
 			p.advance()
@@ -575,10 +734,11 @@ func (p *parser) option(n *Node, t token) bool {
 			}
 		}
 		o.Range = Range{start, p.lastEnd}
-		n.Options = append(n.Options, o)
+		p.prop.options = append(p.prop.options, o)
 		return p.endLine()
 	case tHelp:
-		h := &Help{Keyword: t.rng, Range: Range{Start: start}}
+		h := p.helps.new()
+		*h = Help{Keyword: t.rng, Range: Range{Start: start}}
 		if p.tok.kind != tEOL && p.tok.kind != tEOF {
 			p.errorf(p.tok.rng, "unexpected %s after help", describe(p.tok))
 			for p.tok.kind != tEOL && p.tok.kind != tEOF {
@@ -619,10 +779,10 @@ func (p *parser) setType(n *Node, t Type, r Range) {
 }
 
 func (p *parser) addPrompt(n *Node, pr *Prompt) {
-	if len(n.Prompts) > 0 {
+	if len(p.prop.prompts) > 0 {
 		p.warnf(pr.Range, "prompt redefined")
 	}
-	n.Prompts = append(n.Prompts, pr)
+	p.prop.prompts = append(p.prop.prompts, pr)
 }
 
 // ifExpr parses an optional `if EXPR`.
@@ -641,7 +801,7 @@ func (p *parser) expr() (*Expr, bool) {
 		var y *Expr
 		y, ok = p.and()
 		if ok {
-			x = &Expr{Op: OpOr, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}
+			x = p.expr2(OpOr, x, y)
 		}
 	}
 	return x, ok
@@ -654,10 +814,17 @@ func (p *parser) and() (*Expr, bool) {
 		var y *Expr
 		y, ok = p.unary()
 		if ok {
-			x = &Expr{Op: OpAnd, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}
+			x = p.expr2(OpAnd, x, y)
 		}
 	}
 	return x, ok
+}
+
+// expr2 returns the binary expression x op y.
+func (p *parser) expr2(op Op, x, y *Expr) *Expr {
+	e := p.exprs.new()
+	*e = Expr{Op: op, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}
+	return e
 }
 
 func cmpOp(k tokKind) (Op, bool) {
@@ -687,7 +854,9 @@ func (p *parser) unary() (*Expr, bool) {
 		if !ok {
 			return nil, false
 		}
-		return &Expr{Op: OpNot, X: x, Range: Range{start, x.Range.End}, File: p.file}, true
+		e := p.exprs.new()
+		*e = Expr{Op: OpNot, X: x, Range: Range{start, x.Range.End}, File: p.file}
+		return e, true
 	case tOpen:
 		p.advance()
 		x, ok := p.expr()
@@ -714,7 +883,7 @@ func (p *parser) unary() (*Expr, bool) {
 		if !ok {
 			return nil, false
 		}
-		return &Expr{Op: op, X: x, Y: y, Range: Range{x.Range.Start, y.Range.End}, File: p.file}, true
+		return p.expr2(op, x, y), true
 	}
 	return x, true
 }
@@ -724,7 +893,9 @@ func (p *parser) symbol() (*Expr, bool) {
 	switch t.kind {
 	case tWord, tString:
 		p.advance()
-		return &Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng, File: p.file}, true
+		e := p.exprs.new()
+		*e = Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng, File: p.file}
+		return e, true
 	}
 	p.errorf(t.rng, "expected a symbol, found %s", describe(t))
 	p.skipLine()
