@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the parsers' go test -fuzz targets for a short while each: the position
-# mapper, the module! parser, the JSON-RPC framing, the Kconfig lexer and parser, the Makefile
+# mapper, the module! parser, the JSON-RPC framing, the Kconfig lexer, parser and name scanner, the Makefile
 # reader, the bindgen scanner and the C helpers reader. Every other Fuzz function of the
 # project runs on its seed corpus in the plain `go test` step (that is what go test does with
 # fuzz targets); `bash .ci/fuzz.sh 30s all` runs every target, for a longer session.
@@ -17,6 +17,7 @@ targets=(
   "./lsp/transport FuzzStream"
   "./kconfig FuzzLex"
   "./kconfig FuzzParse"
+  "./kconfig FuzzDefinedNames"
   "./kconfig/kbuild FuzzMakefile"
   "./index FuzzParseBindgen"
   "./index FuzzParseHelpers"
