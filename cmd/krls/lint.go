@@ -211,7 +211,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	// The index opens, the Kconfig model loads and lint walks the tree at the same time; the
 	// model and the walk read the folders through one snapshot, so each is read once.
 	snap := dirent.NewSnapshot()
-	kwc := kworldOf(tree, snap, log)
+	kwc := kworldOf(tree, snap, !kworld.NeedsTree(enabled), log)
 	type opened struct {
 		ix  *index.Index
 		err error
@@ -316,7 +316,10 @@ func needsIndex(all []*check.Check, enabled func(string) bool) bool {
 // kworldOf loads the Kconfig/Kbuild model of the tree for the Kconfig and Makefile checks,
 // on another goroutine; the channel gives nil when it cannot be loaded (those checks then
 // find nothing, the others run).
-func kworldOf(tree *index.Tree, snap *dirent.Snapshot, log *zap.Logger) <-chan *kworld.World {
+//
+// namesOnly loads only the names the Kconfig files define, enough for the checks enabled
+// (kworld.NeedsTree).
+func kworldOf(tree *index.Tree, snap *dirent.Snapshot, namesOnly bool, log *zap.Logger) <-chan *kworld.World {
 	ch := make(chan *kworld.World, 1)
 	go func() {
 		build := ""
@@ -325,7 +328,7 @@ func kworldOf(tree *index.Tree, snap *dirent.Snapshot, log *zap.Logger) <-chan *
 		}
 		t0 := time.Now()
 		// The Kconfig files' bytes are kept: lint checks them without a second read.
-		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap})
+		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap, NamesOnly: namesOnly})
 		if err != nil {
 			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))
 			w = nil

@@ -82,6 +82,9 @@ type World struct {
 	parses   map[string]kconfigParse
 	seed     maphash.Seed
 
+	// names holds the defined symbols of a NamesOnly World (Tree is nil then).
+	names map[string]bool
+
 	// snap, when set (LoadOptions.Listing), lists folders instead of the disk: the World
 	// then lives for one run that treats the tree as unchanging (krls lint).
 	snap *dirent.Snapshot
@@ -133,6 +136,26 @@ type LoadOptions struct {
 	// (krls lint, which has walked the tree already): the Kconfig loader and the checks list
 	// folders through it instead of reading them again. A server leaves it nil.
 	Listing *dirent.Snapshot
+	// NamesOnly reads only which symbols the Kconfig files define (kconfig.LoadNames), not
+	// the symbol table: Tree stays nil, and only the checks NeedsTree calls tree-free find
+	// anything. For `krls lint --enable config-unknown`, where building the table of a whole
+	// tree cost more than the rest of the run.
+	NamesOnly bool
+}
+
+// treeFree are the checks that work on a NamesOnly World: they use Known, the parse of the
+// file they check and folder listings, never Tree. TestNamesOnlyWorld holds them to it.
+var treeFree = map[string]bool{"config-unknown": true, "kconfig-syntax": true, "object-no-source": true}
+
+// NeedsTree reports whether one of this package's enabled checks needs the symbol table
+// (a World loaded without NamesOnly).
+func NeedsTree(enabled func(id string) bool) bool {
+	for _, c := range checks {
+		if enabled(c.ID) && !treeFree[c.ID] {
+			return true
+		}
+	}
+	return false
 }
 
 // Load is LoadWith without options.
@@ -154,7 +177,7 @@ func (w *World) Source(path string) (src []byte, ok bool) {
 }
 
 // LoadWith reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
-// architecture are known) and the .config of buildDir (or of root when buildDir is "" or has
+// architecture are known; only their names with NamesOnly) and the .config of buildDir (or of root when buildDir is "" or has
 // none). Makefiles are read on demand.
 func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 	root = filepath.Clean(root)
@@ -171,11 +194,19 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		w.parses[abs] = p
 		w.parsesMu.Unlock()
 	}
-	t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing})
-	if err != nil {
-		return nil, err
+	if o.NamesOnly {
+		names, err := kconfig.LoadNames(root, o.Listing)
+		if err != nil {
+			return nil, err
+		}
+		w.names = names
+	} else {
+		t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing})
+		if err != nil {
+			return nil, err
+		}
+		w.Tree = t
 	}
-	w.Tree = t
 	for _, dir := range []string{buildDir, root} {
 		if dir == "" {
 			continue
@@ -207,6 +238,9 @@ func (w *World) Abs(rel string) string { return filepath.Join(w.Root, filepath.F
 // Known reports whether a symbol (without CONFIG_) is defined by some Kconfig file of the tree,
 // of any architecture.
 func (w *World) Known(name string) bool {
+	if w.Tree == nil {
+		return w.names[strings.TrimPrefix(name, "CONFIG_")]
+	}
 	s := w.Tree.Lookup(name)
 	return s != nil && len(s.Defs) > 0
 }
