@@ -2,6 +2,8 @@
 
 package kconfig
 
+import "strings"
+
 // The lexer follows scripts/kconfig/lexer.l: one token stream per line, `\` + newline joins
 // lines, `#` starts a comment, keywords are whole words of [A-Za-z0-9_-], a word that contains
 // `$(...)` is a macro word (kept unexpanded here: expansion needs the variables of other files
@@ -128,13 +130,36 @@ type lexer struct {
 	lineStart int
 	errs      *[]Error
 	file      string
-	dropped   int        // errors beyond maxErrors
-	scratch   []byte     // help text being built, reused across help texts
-	lines     []HelpLine // help lines being built, reused
+	dropped   int // errors beyond maxErrors
+
+	// The help texts of a file are built one after the other in helpText and become strings
+	// in finishHelp, at the end of the file: one allocation for all of them. helpLens holds
+	// the length of each help line's text until then. The slices are reused across files.
+	helpText  []byte
+	helpLens  []int
+	helpPend  []pendingHelp
+	lines     []HelpLine // help lines being built
+	helpLines cuts[HelpLine]
+}
+
+// pendingHelp is a help text waiting for finishHelp: its bytes are helpText[start:end].
+type pendingHelp struct {
+	h          *Help
+	start, end int
 }
 
 func newLexer(file string, src []byte, errs *[]Error) *lexer {
-	return &lexer{src: string(src), line: 1, errs: errs, file: file}
+	l := &lexer{}
+	l.reset(file, src, errs)
+	return l
+}
+
+// reset prepares l for a new file, keeping its buffers.
+func (l *lexer) reset(file string, src []byte, errs *[]Error) {
+	l.src, l.off, l.line, l.lineStart = string(src), 0, 1, 0
+	l.errs, l.file, l.dropped = errs, file, 0
+	clear(l.helpPend)
+	l.helpText, l.helpLens, l.helpPend = l.helpText[:0], l.helpLens[:0], l.helpPend[:0]
 }
 
 func (l *lexer) pos() Pos { return Pos{l.line, l.off - l.lineStart} }
@@ -434,17 +459,21 @@ func indent(line string) (width, n int) {
 
 // help reads a help text starting at the beginning of the line after `help`. The text ends
 // at the first non-blank line indented less than the first one (lexer.l's HELP state), or at
-// a non-blank line in column 0. The lexer is left at the start of that line.
+// a non-blank line in column 0. The lexer is left at the start of that line. h.Lines is set,
+// but h.Text and the lines' Text only by finishHelp.
 func (l *lexer) help(h *Help) {
-	text := l.scratch[:0]
+	start := len(l.helpText)
+	text := l.helpText
 	lines := l.lines[:0]
 	first := -1
 	lastEnd := h.Keyword.End
 	pendingBlank := 0
 	for l.off < len(l.src) {
-		e := l.off
-		for e < len(l.src) && l.src[e] != '\n' {
-			e++
+		e := strings.IndexByte(l.src[l.off:], '\n')
+		if e < 0 {
+			e = len(l.src)
+		} else {
+			e += l.off
 		}
 		line := l.src[l.off:e]
 		if len(line) > 0 && line[len(line)-1] == '\r' {
@@ -475,11 +504,8 @@ func (l *lexer) help(h *Help) {
 			for len(body) > 0 && (body[len(body)-1] == ' ' || body[len(body)-1] == '\t') {
 				body = body[:len(body)-1]
 			}
-			lines = append(lines, HelpLine{
-				// Text is set from h.Text below, sharing its memory
-				Start:  Pos{l.line, n},
-				Offset: len(text) + len(body), // the end for now
-			})
+			lines = append(lines, HelpLine{Start: Pos{l.line, n}, Offset: len(text) - start})
+			l.helpLens = append(l.helpLens, len(body))
 			text = append(text, body...)
 			text = append(text, '\n')
 			lastEnd = Pos{l.line, n + len(body)}
@@ -493,24 +519,29 @@ func (l *lexer) help(h *Help) {
 		l.off = e
 		l.lineStart = e
 	}
-	h.Text = string(text)
-	if len(lines) > 0 {
-		h.Lines = make([]HelpLine, len(lines))
-		copy(h.Lines, lines)
-	}
-	for i := range h.Lines {
-		end := h.Lines[i].Offset
-		start := end
-		for start > 0 && h.Text[start-1] != '\n' {
-			start--
-		}
-		// skip the extra indentation written as spaces
-		for start < end && h.Text[start] == ' ' {
-			start++
-		}
-		h.Lines[i].Offset = start
-		h.Lines[i].Text = h.Text[start:end]
-	}
-	l.scratch, l.lines = text[:0], lines[:0]
+	l.helpText = text
+	h.Lines = l.helpLines.copy(lines)
+	l.lines = lines[:0]
+	l.helpPend = append(l.helpPend, pendingHelp{h, start, len(text)})
 	h.Range.End = lastEnd
+}
+
+// finishHelp sets the texts of the help texts read since the last call.
+func (l *lexer) finishHelp() {
+	if len(l.helpPend) == 0 {
+		return
+	}
+	s := string(l.helpText)
+	k := 0
+	for _, ph := range l.helpPend {
+		h := ph.h
+		h.Text = s[ph.start:ph.end]
+		for i := range h.Lines {
+			ln := &h.Lines[i]
+			ln.Text = h.Text[ln.Offset : ln.Offset+l.helpLens[k]]
+			k++
+		}
+	}
+	clear(l.helpPend)
+	l.helpText, l.helpLens, l.helpPend = l.helpText[:0], l.helpLens[:0], l.helpPend[:0]
 }

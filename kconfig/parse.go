@@ -56,6 +56,7 @@ func ParseFile(path string, src []byte) (*File, []Error) {
 	if p.l.dropped > 0 {
 		p.errs = append(p.errs, Error{File: path, Range: Range{p.lastEnd, p.lastEnd}, Msg: fmt.Sprintf("%d more problems not shown", p.l.dropped)})
 	}
+	p.l.finishHelp()
 	errs := p.errs
 	p.release()
 	return f, errs
@@ -115,7 +116,7 @@ type props struct {
 
 // reset prepares p for the file path.
 func (p *parser) reset(path string, src []byte) {
-	p.lx = lexer{src: string(src), line: 1, errs: &p.errs, file: path, scratch: p.lx.scratch, lines: p.lx.lines}
+	p.lx.reset(path, src, &p.errs)
 	p.l = &p.lx
 	p.tok = token{}
 	p.lastEnd = Pos{}
@@ -128,6 +129,7 @@ func (p *parser) reset(path string, src []byte) {
 // its chunks hold (values already handed out, shared by the files parsed with p).
 func (p *parser) release() {
 	p.lx.src, p.lx.errs = "", nil
+	clear(p.lx.helpPend)
 	p.l = nil
 	p.tok = token{}
 	p.errs = nil
@@ -157,25 +159,28 @@ func (c *chunk[T]) new() *T {
 	return &c.buf[len(c.buf)-1]
 }
 
-// ptrs is a chunk of pointers from which the slices of the parsed values are cut, each with
-// its capacity capped to its length so that an append by a user copies instead of
-// overwriting its neighbour.
-type ptrs[T any] struct {
-	buf []*T
+// cuts is a chunk from which slices of parsed values are cut, each with its capacity capped
+// to its length so that an append by a user copies instead of overwriting its neighbour.
+type cuts[T any] struct {
+	buf []T
 }
 
+// ptrs is the chunk of the []*T of a node.
+type ptrs[T any] = cuts[*T]
+
 // copy returns a copy of s (nil when s is empty) and clears s.
-func (c *ptrs[T]) copy(s []*T) []*T {
+func (c *cuts[T]) copy(s []T) []T {
 	if len(s) == 0 {
 		return nil
 	}
-	var out []*T
-	const n = chunkBytes / 8
+	var z T
+	n := max(chunkBytes/int(unsafe.Sizeof(z)), 8)
+	var out []T
 	if len(s) > n/4 { // a long list gets its own array
-		out = append([]*T(nil), s...)
+		out = append([]T(nil), s...)
 	} else {
 		if cap(c.buf)-len(c.buf) < len(s) {
-			c.buf = make([]*T, 0, n)
+			c.buf = make([]T, 0, n)
 		}
 		i := len(c.buf)
 		c.buf = append(c.buf, s...)
