@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"krls.dev/krls/kconfig"
 )
@@ -187,11 +188,15 @@ type parser struct {
 
 	includes []*Include
 
+	text    string   // the file, lines joined
+	lineIdx int      // the logical line being read, an index in lines
+	slab    []Assign // where new assignments go, handed out from len to cap
+
 	// Scratch slices, reused between parses (parserPool).
 	joined   []byte     // the file with its lines joined
 	lines    []lineSpan // the logical lines of joined
 	segs     []seg
-	assigns  []Assign // Words and Conds are in wordSpan and condSpan
+	assigns  []*Assign // Words and Conds are in wordSpan and condSpan until finish
 	wordSpan []span
 	condSpan []span
 	words    []Word
@@ -220,7 +225,9 @@ func Parse(path string, src []byte) (*Makefile, []Error) {
 	p.path = path
 	p.split(src)
 	text := string(p.joined)
-	for _, ls := range p.lines {
+	p.text = text
+	for i, ls := range p.lines {
+		p.lineIdx = i
 		p.line(&logical{text: text[ls.start:ls.end], segs: p.segs[ls.seg0:ls.seg1]})
 	}
 	for i := len(p.levels) - 1; i >= 0; i-- {
@@ -298,8 +305,6 @@ func (p *parser) finish() *Makefile {
 		m.Conds = condPtrs
 	}
 	if n := len(p.assigns); n > 0 {
-		assigns := make([]Assign, n)
-		copy(assigns, p.assigns)
 		var words []Word
 		if len(p.words) > 0 {
 			words = make([]Word, len(p.words))
@@ -313,14 +318,14 @@ func (p *parser) finish() *Makefile {
 			}
 		}
 		m.Assigns = make([]*Assign, n)
-		for i := range assigns {
+		copy(m.Assigns, p.assigns)
+		for i, a := range m.Assigns {
 			if s := p.wordSpan[i]; s.lo < s.hi {
-				assigns[i].Words = words[s.lo:s.hi:s.hi]
+				a.Words = words[s.lo:s.hi:s.hi]
 			}
 			if s := p.condSpan[i]; s.lo < s.hi {
-				assigns[i].Conds = refs[s.lo:s.hi:s.hi]
+				a.Conds = refs[s.lo:s.hi:s.hi]
 			}
-			m.Assigns[i] = &assigns[i]
 		}
 	}
 	return m
@@ -354,17 +359,33 @@ func (p *parser) errorf(r Range, msg string) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
+// Byte classes for the scans of statement and assign: one table load per byte instead of a
+// chain of comparisons.
+const (
+	cOther uint8 = iota
+	cSpace
+	cOpen  // ( {
+	cClose // ) }
+	cEq    // =
+	cColon // :
+)
+
+var charClass = [256]uint8{' ': cSpace, '\t': cSpace, '(': cOpen, '{': cOpen, ')': cClose, '}': cClose, '=': cEq, ':': cColon}
+
 // stripComment cuts the text at the first # not escaped by a backslash.
 func stripComment(b string) string {
 	for i := 0; i < len(b); i++ {
-		if b[i] == '#' {
-			bs := 0
-			for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
-				bs++
-			}
-			if bs%2 == 0 {
-				return b[:i]
-			}
+		k := strings.IndexByte(b[i:], '#')
+		if k < 0 {
+			break
+		}
+		i += k
+		bs := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			bs++
+		}
+		if bs%2 == 0 {
+			return b[:i]
 		}
 	}
 	return b
@@ -477,19 +498,20 @@ func firstWord(b string) (string, string) {
 func (p *parser) statement(l *logical, text string, start, end int, rng Range) {
 	depth := 0
 	for i := start; i < end; i++ {
-		c := text[i]
-		switch c {
-		case '(', '{':
+		switch charClass[text[i]] {
+		case cOther, cSpace:
+			continue
+		case cOpen:
 			depth++
 			continue
-		case ')', '}':
+		case cClose:
 			depth--
 			continue
 		}
 		if depth > 0 {
 			continue
 		}
-		if c == '=' {
+		if text[i] == '=' {
 			opStart := i
 			for opStart > start && (text[opStart-1] == ':' || text[opStart-1] == '+' || text[opStart-1] == '?' || text[opStart-1] == '!') && i-opStart < 3 {
 				opStart--
@@ -498,7 +520,7 @@ func (p *parser) statement(l *logical, text string, start, end int, rng Range) {
 			p.inRule = false
 			return
 		}
-		if c == ':' {
+		if text[i] == ':' {
 			// "::=" and ":::=" are assignments; anything else makes a rule.
 			j := i
 			for j < end && text[j] == ':' {
@@ -521,13 +543,11 @@ func (p *parser) assign(l *logical, text string, start, opStart, valStart, end i
 	for ve > start && isSpace(text[ve-1]) {
 		ve--
 	}
-	p.assigns = append(p.assigns, Assign{
-		Var:      text[start:ve],
-		VarRange: Range{Start: l.pos(start), End: l.pos(ve)},
-		Op:       text[opStart:valStart],
-		Range:    rng,
-	})
-	a := &p.assigns[len(p.assigns)-1]
+	a := p.newAssign()
+	a.Var = text[start:ve]
+	a.VarRange = Range{Start: l.pos(start), End: l.pos(ve)}
+	a.Op = text[opStart:valStart]
+	a.Range = rng
 	vs := valStart
 	for vs < end && isSpace(text[vs]) {
 		vs++
@@ -542,14 +562,18 @@ func (p *parser) assign(l *logical, text string, start, opStart, valStart, end i
 			break
 		}
 		s, depth := i, 0
-		for i < end && (depth > 0 || !isSpace(text[i])) {
-			switch text[i] {
-			case '(', '{':
+	word:
+		for ; i < end; i++ {
+			switch charClass[text[i]] {
+			case cSpace:
+				if depth <= 0 {
+					break word
+				}
+			case cOpen:
 				depth++
-			case ')', '}':
+			case cClose:
 				depth--
 			}
-			i++
 		}
 		p.words = append(p.words, Word{Text: text[s:i], Range: Range{Start: l.pos(s), End: l.pos(i)}})
 	}
@@ -565,6 +589,25 @@ func (p *parser) assign(l *logical, text string, start, opStart, valStart, end i
 	}
 	p.condSpan = append(p.condSpan, span{int32(c0), int32(len(p.refs))})
 	classify(a)
+}
+
+// maxSlab bounds the assignments allocated at once, keeping a slab under the 32 KiB past
+// which the runtime allocates (and frees, and returns to the OS) pages of its own.
+const maxSlab = 32 << 10 / int(unsafe.Sizeof(Assign{}))
+
+// newAssign returns a zero Assign of the Makefile being read, taken from a slab sized for the
+// rest of the file: no more than the `=` signs left nor the lines left, which bound the
+// assignments still to come (the kernel's Makefiles have ~8% more `=` than assignments).
+func (p *parser) newAssign() *Assign {
+	if len(p.slab) == cap(p.slab) {
+		n := min(len(p.lines)-p.lineIdx, maxSlab)
+		n = min(strings.Count(p.text[p.lines[p.lineIdx].start:], "="), n)
+		p.slab = make([]Assign, 0, max(n, 1))
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	a := &p.slab[len(p.slab)-1]
+	p.assigns = append(p.assigns, a)
+	return a
 }
 
 // cond parses the argument of ifdef/ifndef/ifeq/ifneq and returns the index of the new
@@ -670,7 +713,7 @@ func classify(a *Assign) {
 	v := a.Var
 	base, suffix := v, ""
 	if strings.HasSuffix(v, ")") {
-		if i := strings.LastIndex(v, "-$("); i >= 0 {
+		if i := lastRef(v); i >= 0 {
 			base, suffix = v[:i], v[i+1:]
 			ref := suffix[2 : len(suffix)-1]
 			s := a.VarRange.Start
@@ -709,17 +752,33 @@ func classify(a *Assign) {
 		a.Kind = VarSubdir
 	case base == "hostprogs" || base == "hostprogs-always" || base == "userprogs" || base == "userprogs-always":
 		a.Kind = VarHostprogs
-	case suffix != "" && base != "" && !knownVar[base]:
+	case suffix != "" && base != "" && !knownVar(base):
 		a.Kind = VarComposite
 	}
 }
 
-var knownVar = map[string]bool{
-	"always": true, "extra": true, "targets": true, "clean-files": true, "clean-dirs": true,
-	"no-clean-files": true, "header-test": true, "real-obj": true, "multi-obj": true,
-	"head": true, "core": true, "drivers": true, "libs": true, "init": true, "net": true,
-	"KBUILD_CFLAGS": true, "asm-generic": true, "generic": true, "mandatory": true,
-	"generated": true, "subdir-asflags": true, "subdir-ccflags": true, "export": true,
+// lastRef returns the index of the last "-$(" in v, or -1.
+func lastRef(v string) int {
+	for i := len(v) - 3; i >= 0; i-- {
+		if v[i] == '-' && v[i+1] == '$' && v[i+2] == '(' {
+			return i
+		}
+	}
+	return -1
+}
+
+// knownVar reports whether base is a Kbuild variable that takes a -y/-m/-$(CONFIG_X) suffix
+// without being a composite object.
+func knownVar(base string) bool {
+	switch base {
+	case "always", "extra", "targets", "clean-files", "clean-dirs",
+		"no-clean-files", "header-test", "real-obj", "multi-obj",
+		"head", "core", "drivers", "libs", "init", "net",
+		"KBUILD_CFLAGS", "asm-generic", "generic", "mandatory",
+		"generated", "subdir-asflags", "subdir-ccflags", "export":
+		return true
+	}
+	return false
 }
 
 func isIdentString(s string) bool {
