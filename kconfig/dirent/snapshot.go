@@ -5,6 +5,8 @@ package dirent
 import (
 	"io/fs"
 	"sync"
+
+	"krls.dev/krls/kconfig/internal/cachefile"
 )
 
 // Snapshot reads each folder once and gives the same listing to every later reader: one run
@@ -19,6 +21,12 @@ import (
 type Snapshot struct {
 	mu   sync.Mutex
 	dirs map[string]*listing
+
+	// With LoadSnapshot (store.go): the file, the listings it held, and how many folders
+	// were read from the disk this run.
+	path  string
+	saved map[string]stored
+	fresh int
 }
 
 // listing is one folder as read: entries packed in one byte slice (the type byte, the name
@@ -27,6 +35,10 @@ type listing struct {
 	once sync.Once
 	data []byte
 	err  error
+	// The folder's stamp when it was read (snapshots from LoadSnapshot only); racy: changed
+	// too recently to be saved.
+	stamp         cachefile.Stamp
+	stamped, racy bool
 }
 
 // NewSnapshot returns an empty Snapshot.
@@ -46,6 +58,19 @@ func (s *Snapshot) Read(dir string, fn func(name []byte, typ fs.FileMode)) error
 	}
 	s.mu.Unlock()
 	l.once.Do(func() {
+		if s.path != "" {
+			st, racy, err := cachefile.Stat(dir)
+			if err == nil {
+				l.stamp, l.stamped, l.racy = st, true, racy
+				if old, ok := s.saved[dir]; ok && old.stamp == st && !racy {
+					l.data = old.data
+					return
+				}
+			}
+			s.mu.Lock()
+			s.fresh++
+			s.mu.Unlock()
+		}
 		var data []byte
 		l.err = Read(dir, func(name []byte, typ fs.FileMode) {
 			if len(name) > 0xffff {
