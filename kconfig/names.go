@@ -117,8 +117,9 @@ func skipHelp(src []byte, off int) int {
 // LoadNames returns the names defined (by DefinedNames) in the Kconfig* files under root, of
 // every architecture, the files Load with AllFiles reads; hidden folders are skipped and
 // folders are listed through snap (nil: the disk). Files that cannot be read are skipped.
-// The error is returned only when root/Kconfig cannot be read, as Load's.
-func LoadNames(root string, snap *dirent.Snapshot) (map[string]bool, error) {
+// With a cache, files whose stamp it holds are not read (nil: every file is read). The
+// error is returned only when root/Kconfig cannot be read, as Load's.
+func LoadNames(root string, snap *dirent.Snapshot, cache *NamesCache) (map[string]bool, error) {
 	if _, err := os.Stat(filepath.Join(root, "Kconfig")); err != nil {
 		return nil, err
 	}
@@ -136,9 +137,24 @@ func LoadNames(root string, snap *dirent.Snapshot) (map[string]bool, error) {
 			defer wg.Done()
 			local := map[string]bool{}
 			for p := range paths {
+				if cache != nil {
+					names, st, racy, ok := cache.lookup(p)
+					if !ok {
+						src, err := readFile(p)
+						if err != nil {
+							continue // Load records an error for it and parses nothing
+						}
+						names = definedNames(src)
+						cache.record(p, st, racy, names)
+					}
+					for _, n := range names {
+						local[n] = true
+					}
+					continue
+				}
 				src, err := readFile(p)
 				if err != nil {
-					continue // Load records an error for it and parses nothing
+					continue
 				}
 				DefinedNames(src, func(name []byte) {
 					if !local[string(name)] {
