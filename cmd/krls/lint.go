@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"krls.dev/krls/index"
+	"krls.dev/krls/kconfig"
 	"krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/lsp/check"
 	"krls.dev/krls/lsp/kworld"
@@ -210,8 +212,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	root := tree.Root
 	// The index opens, the Kconfig model loads and lint walks the tree at the same time; the
 	// model and the walk read the folders through one snapshot, so each is read once.
-	snap := dirent.NewSnapshot()
-	kwc := kworldOf(tree, snap, !kworld.NeedsTree(enabled), log)
+	snap, names := lintCaches(tree, log)
+	kwc := kworldOf(tree, snap, names, !kworld.NeedsTree(enabled), log)
 	type opened struct {
 		ix  *index.Index
 		err error
@@ -255,6 +257,20 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	log.Debug("lint done", zap.Int("files", res.Files), zap.Int("findings", len(res.Findings)),
 		zap.Duration("took", time.Since(t0)))
+	folders, foldersRead := snap.Stats()
+	kfiles, kfilesRead := names.Stats()
+	log.Debug("caches", zap.Int("folders", folders), zap.Int("folders read", foldersRead),
+		zap.Int("Kconfig names of files", kfiles), zap.Int("Kconfig files read", kfilesRead))
+	if snap.Changed() {
+		if err := snap.Save(); err != nil {
+			log.Debug("folder snapshot not saved", zap.Error(err))
+		}
+	}
+	if names.Changed() {
+		if err := names.Save(); err != nil {
+			log.Debug("Kconfig names cache not saved", zap.Error(err))
+		}
+	}
 
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "krls lint: %s: %s\n", e.Path, e.Message)
@@ -319,7 +335,7 @@ func needsIndex(all []*check.Check, enabled func(string) bool) bool {
 //
 // namesOnly loads only the names the Kconfig files define, enough for the checks enabled
 // (kworld.NeedsTree).
-func kworldOf(tree *index.Tree, snap *dirent.Snapshot, namesOnly bool, log *zap.Logger) <-chan *kworld.World {
+func kworldOf(tree *index.Tree, snap *dirent.Snapshot, names *kconfig.NamesCache, namesOnly bool, log *zap.Logger) <-chan *kworld.World {
 	ch := make(chan *kworld.World, 1)
 	go func() {
 		build := ""
@@ -328,7 +344,8 @@ func kworldOf(tree *index.Tree, snap *dirent.Snapshot, namesOnly bool, log *zap.
 		}
 		t0 := time.Now()
 		// The Kconfig files' bytes are kept: lint checks them without a second read.
-		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap, NamesOnly: namesOnly})
+		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap,
+			NamesOnly: namesOnly, NamesCache: names})
 		if err != nil {
 			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))
 			w = nil
@@ -337,6 +354,27 @@ func kworldOf(tree *index.Tree, snap *dirent.Snapshot, namesOnly bool, log *zap.
 		ch <- w
 	}()
 	return ch
+}
+
+// lintCaches loads what the last run saved beside the index database
+// (<cache>/krls/<hash>.*): the folder listings (.dirs), so that folders unchanged since are
+// not read again, and the names the Kconfig files define (.kcnames), for the runs that need
+// no more of them. Without a cache folder, both are only this run's.
+func lintCaches(tree *index.Tree, log *zap.Logger) (*dirent.Snapshot, *kconfig.NamesCache) {
+	p, err := index.CachePath(tree.Root, tree.Build)
+	if err != nil {
+		return dirent.NewSnapshot(), nil
+	}
+	base := strings.TrimSuffix(p, ".idx")
+	snap, err := dirent.LoadSnapshot(base + ".dirs")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		log.Debug("folder snapshot", zap.Error(err))
+	}
+	names, err := kconfig.LoadNamesCache(base + ".kcnames")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		log.Debug("Kconfig names cache", zap.Error(err))
+	}
+	return snap, names
 }
 
 // lintTree finds the kernel tree as the server does.

@@ -141,6 +141,9 @@ type LoadOptions struct {
 	// anything. For `krls lint --enable config-unknown`, where building the table of a whole
 	// tree cost more than the rest of the run.
 	NamesOnly bool
+	// NamesCache, with NamesOnly, holds the names of the Kconfig files read by an earlier
+	// run: files unchanged since are not read again (nil: every file is read).
+	NamesCache *kconfig.NamesCache
 }
 
 // treeFree are the checks that work on a NamesOnly World: they use Known, the parse of the
@@ -195,7 +198,7 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		w.parsesMu.Unlock()
 	}
 	if o.NamesOnly {
-		names, err := kconfig.LoadNames(root, o.Listing)
+		names, err := kconfig.LoadNames(root, o.Listing, o.NamesCache)
 		if err != nil {
 			return nil, err
 		}
