@@ -100,7 +100,7 @@ func TestDefinedNamesRealTrees(t *testing.T) {
 				want[name] = true
 			}
 		}
-		got, err := LoadNames(root, dirent.NewSnapshot())
+		got, err := LoadNames(root, dirent.NewSnapshot(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestDefinedNamesRealTrees(t *testing.T) {
 		}
 		t.Logf("%s: %d files, %d names", root, files, len(got))
 	}
-	if _, err := LoadNames(t.TempDir(), nil); err == nil {
+	if _, err := LoadNames(t.TempDir(), nil, nil); err == nil {
 		t.Error("LoadNames of a folder without Kconfig: no error")
 	}
 }
