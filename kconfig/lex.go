@@ -83,6 +83,85 @@ var keywords = map[string]tokKind{
 	"boolean": tBool,
 }
 
+// keyword is keywords[w] as a switch, which costs less than hashing every word: most words
+// are symbol names, in capitals, and fail the first test.
+func keyword(w string) (tokKind, bool) {
+	if len(w) < 2 || len(w) > len("def_tristate") || (w[0] < 'a' || w[0] > 'z') && w[0] != '-' {
+		return 0, false
+	}
+	switch w {
+	case "bool", "boolean":
+		return tBool, true
+	case "choice":
+		return tChoice, true
+	case "comment":
+		return tComment, true
+	case "config":
+		return tConfig, true
+	case "def_bool":
+		return tDefBool, true
+	case "def_tristate":
+		return tDefTristate, true
+	case "default":
+		return tDefault, true
+	case "depends":
+		return tDepends, true
+	case "endchoice":
+		return tEndchoice, true
+	case "endif":
+		return tEndif, true
+	case "endmenu":
+		return tEndmenu, true
+	case "help", "---help---":
+		return tHelp, true
+	case "hex":
+		return tHex, true
+	case "if":
+		return tIf, true
+	case "imply":
+		return tImply, true
+	case "int":
+		return tInt, true
+	case "mainmenu":
+		return tMainmenu, true
+	case "menu":
+		return tMenu, true
+	case "menuconfig":
+		return tMenuconfig, true
+	case "modules":
+		return tModules, true
+	case "on":
+		return tOn, true
+	case "prompt":
+		return tPrompt, true
+	case "range":
+		return tRange, true
+	case "select":
+		return tSelect, true
+	case "source":
+		return tSource, true
+	case "string":
+		return tString_, true
+	case "tristate":
+		return tTristate, true
+	case "visible":
+		return tVisible, true
+	case "optional":
+		return tOptional, true
+	case "transitional":
+		return tTransitional, true
+	case "option":
+		return tOption, true
+	case "rsource":
+		return tRsource, true
+	case "osource":
+		return tOsource, true
+	case "orsource":
+		return tOrsource, true
+	}
+	return 0, false
+}
+
 // keywordText gives each keyword token its canonical text without allocating. "---help---"
 // and "boolean" come out as "help" and "bool".
 var keywordText = func() (a [tSkip]string) {
@@ -314,7 +393,7 @@ func (l *lexer) next1() token {
 		}
 		r := Range{start, l.pos()}
 		if !macro {
-			if k, ok := keywords[l.src[s0:l.off]]; ok {
+			if k, ok := keyword(l.src[s0:l.off]); ok {
 				return token{kind: k, text: keywordText[k], rng: r}
 			}
 		}

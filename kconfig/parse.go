@@ -143,7 +143,9 @@ func (p *parser) release() {
 // chunkBytes is the size of the chunks the values of parsed files come from. The chunks of a
 // parser serve the files it parses one after the other, so that a small file does not take a
 // chunk of its own; what a chunk keeps alive beyond its live values is bounded by its size.
-const chunkBytes = 16 << 10
+// Small chunks also fault fewer fresh pages: BenchmarkParseFiles took 5.5x more minor page
+// faults with 16 KiB chunks than with the old one-object-per-value allocations, 2.5x with 4 KiB.
+const chunkBytes = 4 << 10
 
 // chunk hands out values from slices allocated a chunk at a time.
 type chunk[T any] struct {
