@@ -2,7 +2,7 @@
 
 package kconfig
 
-import "strings"
+import "bytes"
 
 // The lexer follows scripts/kconfig/lexer.l: one token stream per line, `\` + newline joins
 // lines, `#` starts a comment, keywords are whole words of [A-Za-z0-9_-], a word that contains
@@ -85,11 +85,11 @@ var keywords = map[string]tokKind{
 
 // keyword is keywords[w] as a switch, which costs less than hashing every word: most words
 // are symbol names, in capitals, and fail the first test.
-func keyword(w string) (tokKind, bool) {
+func keyword(w []byte) (tokKind, bool) {
 	if len(w) < 2 || len(w) > len("def_tristate") || (w[0] < 'a' || w[0] > 'z') && w[0] != '-' {
 		return 0, false
 	}
-	switch w {
+	switch string(w) { // no allocation: the compiler compares the bytes
 	case "bool", "boolean":
 		return tBool, true
 	case "choice":
@@ -193,17 +193,19 @@ func (k tokKind) String() string {
 }
 
 type token struct {
-	kind  tokKind
-	text  string // word text, string value, keyword as written
-	macro bool   // word or string contains $(
-	rng   Range
+	kind tokKind
+	// text is the text of a keyword or operator, or the value of a string with escapes. The
+	// text of a word, and the value of a string without escapes, is src[s0:s1] instead
+	// (inSrc): the parser copies what it keeps into one string per file (parser.keep).
+	text   string
+	s0, s1 int
+	inSrc  bool
+	macro  bool // word or string contains $(
+	rng    Range
 }
 
 type lexer struct {
-	// src is the file as one string: token texts are substrings of it, so a word or a string
-	// without escapes costs no allocation (they keep the file's text alive, which the caller
-	// keeps anyway).
-	src       string
+	src       []byte // the caller's, read only during ParseFile: nothing keeps it
 	off       int
 	line      int
 	lineStart int
@@ -235,7 +237,7 @@ func newLexer(file string, src []byte, errs *[]Error) *lexer {
 
 // reset prepares l for a new file, keeping its buffers.
 func (l *lexer) reset(file string, src []byte, errs *[]Error) {
-	l.src, l.off, l.line, l.lineStart = string(src), 0, 1, 0
+	l.src, l.off, l.line, l.lineStart = src, 0, 1, 0
 	l.errs, l.file, l.dropped = errs, file, 0
 	clear(l.helpPend)
 	l.helpText, l.helpLens, l.helpPend = l.helpText[:0], l.helpLens[:0], l.helpPend[:0]
@@ -397,7 +399,7 @@ func (l *lexer) next1() token {
 				return token{kind: k, text: keywordText[k], rng: r}
 			}
 		}
-		return token{kind: tWord, text: l.src[s0:l.off], macro: macro, rng: r}
+		return token{kind: tWord, s0: s0, s1: l.off, inSrc: true, macro: macro, rng: r}
 	}
 	// Like the kernel, ignore the character with a warning; a run of them (UTF-8 text, binary
 	// junk) gets one warning.
@@ -409,10 +411,14 @@ func (l *lexer) next1() token {
 	return token{kind: tSkip}
 }
 
+var opTokText = [...]string{tOr: "||", tAnd: "&&", tEqual: "=", tUnequal: "!=", tLess: "<",
+	tLessEqual: "<=", tGreater: ">", tGreaterEqual: ">=", tNot: "!", tOpen: "(", tClose: ")",
+	tColonEqual: ":=", tPlusEqual: "+="}
+
 // op returns the operator token of n bytes at the current offset.
 func (l *lexer) op(k tokKind, n int, start Pos) token {
 	l.off += n
-	return token{kind: k, text: l.src[l.off-n : l.off], rng: Range{start, Pos{start.Line, start.Col + n}}}
+	return token{kind: k, text: opTokText[k], rng: Range{start, Pos{start.Line, start.Col + n}}}
 }
 
 // startsToken reports whether c can begin a token or a separator in the normal state.
@@ -429,7 +435,7 @@ func startsToken(c byte) bool {
 func (l *lexer) str(q byte, start Pos) token {
 	l.off++
 	s0 := l.off
-	// Without escapes the value is the text between the quotes, a substring of src; the first
+	// Without escapes the value is the text between the quotes, src[s0:...]; the first
 	// backslash switches to copying into b.
 	var b []byte
 	copying := false
@@ -476,14 +482,15 @@ func (l *lexer) str(q byte, start Pos) token {
 		}
 		l.off++
 	}
-	text := l.src[s0:l.off]
+	t := token{kind: tString, s0: s0, s1: l.off, inSrc: !copying, macro: macro}
 	if copying {
-		text = string(b)
+		t.text = string(b)
 	}
 	if l.off < len(l.src) && l.src[l.off] == q {
 		l.off++
 	}
-	return token{kind: tString, text: text, macro: macro, rng: Range{start, l.pos()}}
+	t.rng = Range{start, l.pos()}
+	return t
 }
 
 // assignOp checks, right after a word at the start of a statement, for `=`, `:=` or `+=`.
@@ -495,15 +502,20 @@ func (l *lexer) assignOp() (string, bool) {
 	if i < len(l.src) && l.src[i] == '=' {
 		return "=", true
 	}
-	if i+1 < len(l.src) && (l.src[i] == ':' || l.src[i] == '+') && l.src[i+1] == '=' {
-		return l.src[i : i+2], true
+	if i+1 < len(l.src) && l.src[i+1] == '=' {
+		switch l.src[i] {
+		case ':':
+			return ":=", true
+		case '+':
+			return "+=", true
+		}
 	}
 	return "", false
 }
 
 // assignValue reads the raw value of an assignment: after the operator, from the first
 // non-blank to the end of the line (no comments, no continuation, as in lexer.l's ASSIGN_VAL).
-func (l *lexer) assignValue() (string, Range) {
+func (l *lexer) assignValue() (s0, s1 int, r Range) {
 	for l.off < len(l.src) && (l.src[l.off] == ' ' || l.src[l.off] == '\t') {
 		l.off++
 	}
@@ -512,16 +524,16 @@ func (l *lexer) assignValue() (string, Range) {
 	for l.off < len(l.src) && l.src[l.off] != '\n' {
 		l.off++
 	}
-	v := l.src[s:l.off]
-	if len(v) > 0 && v[len(v)-1] == '\r' {
-		v = v[:len(v)-1]
+	e := l.off
+	if e > s && l.src[e-1] == '\r' {
+		e--
 	}
-	return v, Range{start, l.pos()}
+	return s, e, Range{start, l.pos()}
 }
 
 // indent measures a line's leading blanks as the kernel does (tabs to the next multiple of 8)
 // and returns the width and byte count.
-func indent(line string) (width, n int) {
+func indent[T string | []byte](line T) (width, n int) {
 	for n < len(line) {
 		switch line[n] {
 		case ' ':
@@ -548,7 +560,7 @@ func (l *lexer) help(h *Help) {
 	lastEnd := h.Keyword.End
 	pendingBlank := 0
 	for l.off < len(l.src) {
-		e := strings.IndexByte(l.src[l.off:], '\n')
+		e := bytes.IndexByte(l.src[l.off:], '\n')
 		if e < 0 {
 			e = len(l.src)
 		} else {

@@ -57,6 +57,7 @@ func ParseFile(path string, src []byte) (*File, []Error) {
 		p.errs = append(p.errs, Error{File: path, Range: Range{p.lastEnd, p.lastEnd}, Msg: fmt.Sprintf("%d more problems not shown", p.l.dropped)})
 	}
 	p.l.finishHelp()
+	p.finishNames()
 	errs := p.errs
 	p.release()
 	return f, errs
@@ -100,6 +101,64 @@ type parser struct {
 	// whose options are being read.
 	listStack []*Node
 	prop      props
+
+	// The texts the syntax tree keeps (names, prompts, paths, values) are copied from the
+	// source one after the other into names and become one string at the end of the file:
+	// fixes says which field takes which part. The source itself is not kept.
+	names []byte
+	fixes []fixup
+}
+
+// fixup is a string field waiting for finishNames: it takes names[a:b].
+type fixup struct {
+	dst  *string
+	a, b int
+}
+
+// tokText returns the text of t as a new string, for the rare texts not kept in the tree
+// (error messages, lines of macros).
+func (p *parser) tokText(t token) string {
+	if !t.inSrc {
+		return t.text
+	}
+	return string(p.l.src[t.s0:t.s1])
+}
+
+// keep sets *dst to the text of t once the file is finished.
+func (p *parser) keep(dst *string, t token) {
+	if !t.inSrc {
+		*dst = t.text
+		return
+	}
+	p.keepBytes(dst, t.s0, t.s1)
+}
+
+// keepBytes sets *dst to src[s0:s1] once the file is finished.
+func (p *parser) keepBytes(dst *string, s0, s1 int) {
+	switch s1 - s0 {
+	case 0:
+		*dst = ""
+		return
+	case 1: // y, n, m: a string of one byte costs nothing
+		*dst = string(p.l.src[s0:s1])
+		return
+	}
+	a := len(p.names)
+	p.names = append(p.names, p.l.src[s0:s1]...)
+	p.fixes = append(p.fixes, fixup{dst, a, len(p.names)})
+}
+
+// finishNames sets the fields keep was given.
+func (p *parser) finishNames() {
+	if len(p.fixes) == 0 {
+		return
+	}
+	s := string(p.names)
+	for _, f := range p.fixes {
+		*f.dst = s[f.a:f.b]
+	}
+	clear(p.fixes)
+	p.fixes, p.names = p.fixes[:0], p.names[:0]
 }
 
 // props are the properties of one entry while its option lines are read.
@@ -128,7 +187,9 @@ func (p *parser) reset(path string, src []byte) {
 // release returns p to the pool without references to the file's results other than those
 // its chunks hold (values already handed out, shared by the files parsed with p).
 func (p *parser) release() {
-	p.lx.src, p.lx.errs = "", nil
+	p.lx.src, p.lx.errs = nil, nil
+	clear(p.fixes)
+	p.fixes, p.names = p.fixes[:0], p.names[:0]
 	clear(p.lx.helpPend)
 	p.l = nil
 	p.tok = token{}
@@ -234,15 +295,15 @@ func (p *parser) endLine() bool {
 	case tEOF:
 		return true
 	}
-	p.errorf(p.tok.rng, "unexpected %s at end of statement", describe(p.tok))
+	p.errorf(p.tok.rng, "unexpected %s at end of statement", p.describe(p.tok))
 	p.skipLine()
 	return false
 }
 
-func describe(t token) string {
+func (p *parser) describe(t token) string {
 	switch t.kind {
 	case tWord:
-		return fmt.Sprintf("%q", t.text)
+		return fmt.Sprintf("%q", p.tokText(t))
 	case tString:
 		return "string"
 	}
@@ -330,10 +391,10 @@ func (p *parser) list(block *Node) []*Node {
 				// A line of macros such as $(warning-if,...) expands to nothing in the kernel
 				// (lexer.l drops an empty expansion); keep it for Load to expand.
 				n := p.nodes.new()
-				*n = Node{Kind: KindMacro, Text: t.text, TextRange: t.rng, Header: t.rng, Range: t.rng}
+				*n = Node{Kind: KindMacro, Text: p.tokText(t), TextRange: t.rng, Header: t.rng, Range: t.rng}
 				p.advance()
 				for p.tok.kind == tWord && p.tok.macro {
-					n.Text += " " + p.tok.text
+					n.Text += " " + p.tokText(p.tok)
 					p.advance()
 				}
 				n.Range.End, n.Header.End = p.lastEnd, p.lastEnd
@@ -341,13 +402,13 @@ func (p *parser) list(block *Node) []*Node {
 				p.listStack = append(p.listStack, n)
 				continue
 			}
-			p.errorf(t.rng, "unknown statement %q", t.text)
+			p.errorf(t.rng, "unknown statement %q", p.tokText(t))
 			p.skipLine()
 		default:
 			if isOption(t.kind) {
 				p.errorf(t.rng, "%s is not inside a config, choice, menu or comment entry", t.kind)
 			} else {
-				p.errorf(t.rng, "invalid statement: unexpected %s", describe(t))
+				p.errorf(t.rng, "invalid statement: unexpected %s", p.describe(t))
 			}
 			p.skipLine()
 		}
@@ -418,11 +479,12 @@ func (p *parser) config() *Node {
 	}
 	n := p.header(kind)
 	if p.tok.kind == tWord && !p.tok.macro {
-		n.Name, n.NameRange = p.tok.text, p.tok.rng
+		p.keep(&n.Name, p.tok)
+		n.NameRange = p.tok.rng
 		p.advance()
 		p.finishHeader(n)
 	} else {
-		p.errorf(p.tok.rng, "expected a symbol name after %s, found %s", kind, describe(p.tok))
+		p.errorf(p.tok.rng, "expected a symbol name after %s, found %s", kind, p.describe(p.tok))
 		n.Header.End = p.lastEnd
 		n.Range.End = p.lastEnd
 		p.skipLine()
@@ -434,7 +496,8 @@ func (p *parser) config() *Node {
 func (p *parser) choice() *Node {
 	n := p.header(KindChoice)
 	if p.tok.kind == tWord && !p.tok.macro { // named choices, removed in 6.11
-		n.Name, n.NameRange = p.tok.text, p.tok.rng
+		p.keep(&n.Name, p.tok)
+		n.NameRange = p.tok.rng
 		p.advance()
 	}
 	p.finishHeader(n)
@@ -467,13 +530,14 @@ func (p *parser) mainmenu() *Node {
 // text reads the quoted text after menu/comment/mainmenu/source, then the end of line.
 func (p *parser) text(n *Node) {
 	if p.tok.kind != tString {
-		p.errorf(p.tok.rng, "expected a quoted string after %s, found %s", n.Kind, describe(p.tok))
+		p.errorf(p.tok.rng, "expected a quoted string after %s, found %s", n.Kind, p.describe(p.tok))
 		n.Header.End = p.lastEnd
 		n.Range.End = p.lastEnd
 		p.skipLine()
 		return
 	}
-	n.Text, n.TextRange = p.tok.text, p.tok.rng
+	p.keep(&n.Text, p.tok)
+	n.TextRange = p.tok.rng
 	p.advance()
 	p.finishHeader(n)
 }
@@ -483,11 +547,12 @@ func (p *parser) source() *Node {
 	n := p.header(KindSource)
 	n.Keyword = kw
 	if p.tok.kind != tString {
-		p.errorf(p.tok.rng, "expected a quoted path after %s, found %s", kw, describe(p.tok))
+		p.errorf(p.tok.rng, "expected a quoted path after %s, found %s", kw, p.describe(p.tok))
 		p.skipLine()
 		return nil
 	}
-	n.Text, n.TextRange = p.tok.text, p.tok.rng
+	p.keep(&n.Text, p.tok)
+	n.TextRange = p.tok.rng
 	p.advance()
 	p.finishHeader(n)
 	return n
@@ -509,11 +574,14 @@ func (p *parser) ifBlock() *Node {
 
 func (p *parser) assign(op string) *Node {
 	n := p.nodes.new()
-	*n = Node{Kind: KindAssign, Name: p.tok.text, NameRange: p.tok.rng, Keyword: op}
+	*n = Node{Kind: KindAssign, NameRange: p.tok.rng, Keyword: op}
+	p.keep(&n.Name, p.tok)
 	n.Range.Start = p.tok.rng.Start
 	n.Header.Start = p.tok.rng.Start
 	p.advance() // the operator token; the lexer is now just after it
-	n.Text, n.TextRange = p.l.assignValue()
+	s0, s1, r := p.l.assignValue()
+	p.keepBytes(&n.Text, s0, s1)
+	n.TextRange = r
 	n.Header.End, n.Range.End = n.TextRange.End, n.TextRange.End
 	if n.TextRange.Start == n.TextRange.End {
 		n.Header.End, n.Range.End = p.lastEnd, p.lastEnd
@@ -534,7 +602,7 @@ func (p *parser) options(n *Node) {
 			if _, isAssign := p.l.assignOp(); !isAssign {
 				// Not a statement either: report it as an unknown option and keep the entry
 				// going, so the following options stay attached to it.
-				p.errorf(t.rng, "unknown option or statement %q", t.text)
+				p.errorf(t.rng, "unknown option or statement %q", p.tokText(t))
 				p.skipLine()
 				continue
 			}
@@ -610,7 +678,8 @@ func (p *parser) option(n *Node, t token) bool {
 		p.setType(n, typ, t.rng)
 		if p.tok.kind == tString {
 			pr := p.prompts.new()
-			*pr = Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+			*pr = Prompt{TextRange: p.tok.rng}
+			p.keep(&pr.Text, p.tok)
 			p.advance()
 			c, ok := p.ifExpr()
 			if !ok {
@@ -623,12 +692,13 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tPrompt:
 		if p.tok.kind != tString {
-			p.errorf(p.tok.rng, "expected a quoted prompt, found %s", describe(p.tok))
+			p.errorf(p.tok.rng, "expected a quoted prompt, found %s", p.describe(p.tok))
 			p.skipLine()
 			return false
 		}
 		pr := p.prompts.new()
-		*pr = Prompt{Text: p.tok.text, TextRange: p.tok.rng}
+		*pr = Prompt{TextRange: p.tok.rng}
+		p.keep(&pr.Text, p.tok)
 		p.advance()
 		c, ok := p.ifExpr()
 		if !ok {
@@ -659,7 +729,7 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tDepends:
 		if p.tok.kind != tOn {
-			p.errorf(p.tok.rng, "expected 'on' after depends, found %s", describe(p.tok))
+			p.errorf(p.tok.rng, "expected 'on' after depends, found %s", p.describe(p.tok))
 			p.skipLine()
 			return false
 		}
@@ -683,12 +753,13 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tSelect, tImply:
 		if p.tok.kind != tWord {
-			p.errorf(p.tok.rng, "expected a symbol after %s, found %s", t.text, describe(p.tok))
+			p.errorf(p.tok.rng, "expected a symbol after %s, found %s", t.text, p.describe(p.tok))
 			p.skipLine()
 			return false
 		}
 		r := p.reverses.new()
-		*r = Reverse{Symbol: p.tok.text, SymbolRange: p.tok.rng}
+		*r = Reverse{SymbolRange: p.tok.rng}
+		p.keep(&r.Symbol, p.tok)
 		p.advance()
 		c, ok := p.ifExpr()
 		if !ok {
@@ -726,17 +797,17 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tOption: // option env="X", option defconfig_list, option modules, option allnoconfig_y
 		if p.tok.kind != tWord && p.tok.kind != tModules {
-			p.errorf(p.tok.rng, "expected an option name, found %s", describe(p.tok))
+			p.errorf(p.tok.rng, "expected an option name, found %s", p.describe(p.tok))
 			p.skipLine()
 			return false
 		}
 		o := p.opts.new()
-		o.Name = p.tok.text
+		p.keep(&o.Name, p.tok)
 		p.advance()
 		if p.tok.kind == tEqual {
 			p.advance()
 			if p.tok.kind == tString || p.tok.kind == tWord {
-				o.Value = p.tok.text
+				p.keep(&o.Value, p.tok)
 				p.advance()
 			}
 		}
@@ -747,7 +818,7 @@ func (p *parser) option(n *Node, t token) bool {
 		h := p.helps.new()
 		*h = Help{Keyword: t.rng, Range: Range{Start: start}}
 		if p.tok.kind != tEOL && p.tok.kind != tEOF {
-			p.errorf(p.tok.rng, "unexpected %s after help", describe(p.tok))
+			p.errorf(p.tok.rng, "unexpected %s after help", p.describe(p.tok))
 			for p.tok.kind != tEOL && p.tok.kind != tEOF {
 				p.advance()
 			}
@@ -871,7 +942,7 @@ func (p *parser) unary() (*Expr, bool) {
 			return nil, false
 		}
 		if p.tok.kind != tClose {
-			p.errorf(p.tok.rng, "expected ')', found %s", describe(p.tok))
+			p.errorf(p.tok.rng, "expected ')', found %s", p.describe(p.tok))
 			p.skipLine()
 			return nil, false
 		}
@@ -901,10 +972,11 @@ func (p *parser) symbol() (*Expr, bool) {
 	case tWord, tString:
 		p.advance()
 		e := p.exprs.new()
-		*e = Expr{Op: OpSymbol, Name: t.text, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng, File: p.file}
+		*e = Expr{Op: OpSymbol, Quoted: t.kind == tString, Macro: t.macro, Range: t.rng, File: p.file}
+		p.keep(&e.Name, t)
 		return e, true
 	}
-	p.errorf(t.rng, "expected a symbol, found %s", describe(t))
+	p.errorf(t.rng, "expected a symbol, found %s", p.describe(t))
 	p.skipLine()
 	return nil, false
 }
