@@ -3,6 +3,7 @@
 package kworld
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -257,6 +258,65 @@ func objectWords(mk *kbuild.Makefile) []objectWord {
 	return out
 }
 
+// sourceExt are the extensions of the files Kbuild compiles into an object.
+var sourceExt = map[string]bool{".c": true, ".S": true, ".s": true, ".rs": true}
+
+// addprefix finds `$(addprefix DIR,$(VAR))`: the objects listed in VAR live in DIR, relative to
+// the folder (arm64's kvm/hyp/nvhe: `lib-objs := $(addprefix ../../../lib/, $(lib-objs))`;
+// scripts/dtc: `libfdt = $(addprefix libfdt/,$(libfdt-objs))`).
+var addprefix = regexp.MustCompile(`\$\(addprefix\s+([^,$()\s]+)\s*,\s*\$\(([^()\s]+)\)\s*\)`)
+
+// prefixedSource reports whether an object's source is in a folder $(addprefix) moves the
+// object's variable into.
+func prefixedSource(ls listings, dir string, text []byte, ow objectWord) bool {
+	if !bytes.Contains(text, []byte("addprefix")) {
+		return false
+	}
+	stem := strings.TrimSuffix(ow.word.Text, ".o")
+	for _, m := range addprefix.FindAllSubmatch(text, -1) {
+		if string(m[2]) != ow.assign.Var {
+			continue
+		}
+		base := filepath.Join(dir, string(m[1]))
+		for ext := range sourceExt {
+			if found, isDir := ls.lookup(filepath.Join(base, stem+ext)); found && !isDir {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ruleTarget reports whether an explicit rule of the Makefile makes the object or its source:
+// a line, not a recipe, whose targets (before a `:` that is not `:=`) name stem.o, stem.c or
+// stem.S, also through $(obj)/ and $(addprefix): arch/alpha/lib builds __divqu.o and three
+// more from divide.S with `$(addprefix $(obj)/,__divqu.o __remqu.o ...): $(src)/divide.S`.
+func ruleTarget(text []byte, stem string) bool {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if len(line) == 0 || line[0] == '\t' || line[0] == '#' {
+			continue
+		}
+		i := bytes.IndexByte(line, ':')
+		if i < 0 || i+1 < len(line) && (line[i+1] == '=' || line[i+1] == ':') || bytes.IndexByte(line[:i], '=') >= 0 {
+			continue
+		}
+		for _, w := range bytes.FieldsFunc(line[:i], func(r rune) bool {
+			return r == ' ' || r == '\t' || r == ',' || r == '(' || r == ')' || r == '/'
+		}) {
+			if base, ext, ok := strings.Cut(string(w), "."); ok && base == stem && (ext == "o" || sourceExt["."+ext]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // patternRule finds the targets of pattern rules, e.g. `$(obj)/lib-%.o: $(srctree)/lib/%.c`.
 var patternRule = regexp.MustCompile(`(?m)^([^\s:#=]*%[^\s:#=]*)\s*:`)
 
@@ -330,6 +390,12 @@ func hasSource(ls listings, dir string, mk *kbuild.Makefile, text []byte, obj st
 		pat := strings.TrimPrefix(string(m[1]), "$(obj)/")
 		pre, suf, _ := strings.Cut(pat, "%")
 		if strings.HasPrefix(obj, pre) && strings.HasSuffix(obj, suf) || strings.HasPrefix(name+".o", pre) && strings.HasSuffix(name+".o", suf) {
+			return true
+		}
+		// A rule writing the sources of a family of objects (x86's vdso:
+		// `$(obj)/vdso-image-%.c: ...`). A bare `%.c` rule makes C from files of another kind
+		// (video/logo's .pbm), looked for above.
+		if pre != "" && strings.HasPrefix(name, pre) && len(name) > len(pre) && sourceExt[suf] {
 			return true
 		}
 	}
@@ -415,7 +481,13 @@ func runNoSource(ctx *check.Context) []check.Finding {
 	var ls []int // made for the first finding: most Makefiles have none
 	var missing []check.Finding
 	for _, ow := range objectWords(mk) {
-		if hasSource(lst, dir, mk, ctx.Text, ow.word.Text) {
+		if ow.assign.Kind == kbuild.VarComposite && !bytes.Contains(ctx.Text, []byte(ow.assign.Base+".o")) {
+			// A composite no line builds (sound/soc/tegra's snd-soc-tegra-utils-y): its
+			// objects are never compiled, and a missing source breaks nothing.
+			continue
+		}
+		if hasSource(lst, dir, mk, ctx.Text, ow.word.Text) || prefixedSource(lst, dir, ctx.Text, ow) ||
+			ruleTarget(ctx.Text, strings.TrimSuffix(ow.word.Text, ".o")) {
 			continue
 		}
 		if ls == nil {

@@ -78,8 +78,10 @@ func TestObjectsFromRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := runAll(t, w, "d")
-	want := []string{"object-no-source d/Makefile:2 typo.o has no source: no typo.c, typo.rs, typo.S, composite or folder"}
+	got := append(runAll(t, w, "d"), runAll(t, w, "e")...)
+	want := []string{"object-no-source d/Makefile:2 typo.o has no source: no typo.c, typo.rs, typo.S, composite or folder",
+		"object-no-source e/Makefile:1 ghost.o has no source: no ghost.c, ghost.rs, ghost.S, composite or folder",
+		"object-no-source e/Makefile:3 part_gone.o has no source: no part_gone.c, part_gone.rs, part_gone.S, composite or folder"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
