@@ -163,11 +163,6 @@ func (l *logical) pos(off int) Pos {
 	return Pos{Line: s.line, Col: off - s.off}
 }
 
-// lineSpan is a logical line of the joined text and its segments in parser.segs.
-type lineSpan struct {
-	start, end, seg0, seg1 int
-}
-
 // span is a range of a scratch slice that belongs to one assignment or condition.
 type span struct {
 	lo, hi int32
@@ -188,14 +183,14 @@ type parser struct {
 
 	includes []*Include
 
-	text    string   // the file, lines joined
-	lineIdx int      // the logical line being read, an index in lines
-	slab    []Assign // where new assignments go, handed out from len to cap
+	text      string   // the file, continued lines joined
+	lineStart int      // where the logical line being read starts in text
+	slab      []Assign // where new assignments go, handed out from len to cap
 
 	// Scratch slices, reused between parses (parserPool).
-	joined   []byte     // the file with its lines joined
-	lines    []lineSpan // the logical lines of joined
-	segs     []seg
+	joined   []byte    // text, when lines were joined
+	conts    []int     // where the continued lines start in text
+	segs     []seg     // the logical line being read's
 	assigns  []*Assign // Words and Conds are in wordSpan and condSpan until finish
 	wordSpan []span
 	condSpan []span
@@ -223,12 +218,29 @@ const maxPooled = 1 << 20
 func Parse(path string, src []byte) (*Makefile, []Error) {
 	p := parserPool.Get().(*parser)
 	p.path = path
-	p.split(src)
-	text := string(p.joined)
+	text := p.join(src)
 	p.text = text
-	for i, ls := range p.lines {
-		p.lineIdx = i
-		p.line(&logical{text: text[ls.start:ls.end], segs: p.segs[ls.seg0:ls.seg1]})
+	line, ci := 1, 0
+	for off := 0; off < len(text); {
+		end := len(text)
+		if k := strings.IndexByte(text[off:], '\n'); k >= 0 {
+			end = off + k
+		}
+		segs := append(p.segs[:0], seg{off: 0, line: line})
+		for ci < len(p.conts) && p.conts[ci] <= end {
+			line++
+			segs = append(segs, seg{off: p.conts[ci] - off, line: line})
+			ci++
+		}
+		p.segs = segs
+		l := text[off:end]
+		if len(l) > 0 && l[len(l)-1] == '\r' {
+			l = l[:len(l)-1]
+		}
+		p.lineStart = off
+		p.line(&logical{text: l, segs: segs})
+		line++
+		off = end + 1
 	}
 	for i := len(p.levels) - 1; i >= 0; i-- {
 		open := &p.conds[p.levels[i].open]
@@ -242,45 +254,39 @@ func Parse(path string, src []byte) (*Makefile, []Error) {
 	return m, errs
 }
 
-// split fills joined, lines and segs: physical lines joined at an odd number of trailing
-// backslashes (the last one becomes a space), one trailing \r dropped from each.
-func (p *parser) split(src []byte) {
-	line, off := 1, 0
-	for off < len(src) {
-		ls := lineSpan{start: len(p.joined), seg0: len(p.segs)}
-		for {
-			e := len(src)
-			if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
-				e = off + i
-			}
-			phys := src[off:e]
-			if len(phys) > 0 && phys[len(phys)-1] == '\r' {
-				phys = phys[:len(phys)-1]
-			}
-			p.segs = append(p.segs, seg{off: len(p.joined) - ls.start, line: line})
-			bs := 0
-			for i := len(phys) - 1; i >= 0 && phys[i] == '\\'; i-- {
-				bs++
-			}
-			cont := bs%2 == 1 && e < len(src)
-			if cont {
-				p.joined = append(p.joined, phys[:len(phys)-1]...)
-				p.joined = append(p.joined, ' ')
-			} else {
-				p.joined = append(p.joined, phys...)
-			}
-			if e < len(src) {
-				e++
-			}
-			off = e
-			line++
-			if !cont {
-				break
-			}
+// join returns src as text with its continued lines joined: an odd number of backslashes
+// before the newline (and an optional \r) continues a line, the last backslash becoming a
+// space and the \r and newline going. conts gets the offsets where the continued lines start.
+// Other newlines stay, and so does the \r before them: Parse drops it from the line.
+func (p *parser) join(src []byte) string {
+	from := 0 // src[:from] is in joined
+	for off := 0; off < len(src); {
+		k := bytes.IndexByte(src[off:], '\\')
+		if k < 0 {
+			break
 		}
-		ls.end, ls.seg1 = len(p.joined), len(p.segs)
-		p.lines = append(p.lines, ls)
+		i, j := off+k, off+k+1 // the run of backslashes
+		for j < len(src) && src[j] == '\\' {
+			j++
+		}
+		nl := j
+		if nl < len(src) && src[nl] == '\r' {
+			nl++
+		}
+		if nl >= len(src) || src[nl] != '\n' || (j-i)%2 == 0 {
+			off = j
+			continue
+		}
+		p.joined = append(p.joined, src[from:j-1]...)
+		p.joined = append(p.joined, ' ')
+		p.conts = append(p.conts, len(p.joined))
+		from, off = nl+1, nl+1
 	}
+	if len(p.conts) == 0 {
+		return string(src)
+	}
+	p.joined = append(p.joined, src[from:]...)
+	return string(p.joined)
 }
 
 // finish copies the scratch slices into the Makefile.
@@ -340,7 +346,7 @@ func (p *parser) reset() {
 	*p = parser{
 		levels:   p.levels[:0],
 		joined:   p.joined[:0],
-		lines:    p.lines[:0],
+		conts:    p.conts[:0],
 		segs:     p.segs[:0],
 		assigns:  p.assigns[:0],
 		wordSpan: p.wordSpan[:0],
@@ -597,11 +603,11 @@ const maxSlab = 32 << 10 / int(unsafe.Sizeof(Assign{}))
 
 // newAssign returns a zero Assign of the Makefile being read, taken from a slab sized for the
 // rest of the file: no more than the `=` signs left nor the lines left, which bound the
-// assignments still to come (the kernel's Makefiles have ~8% more `=` than assignments).
+// assignments still to come (in the kernel's Makefiles the slabs overshoot by ~2%).
 func (p *parser) newAssign() *Assign {
 	if len(p.slab) == cap(p.slab) {
-		n := min(len(p.lines)-p.lineIdx, maxSlab)
-		n = min(strings.Count(p.text[p.lines[p.lineIdx].start:], "="), n)
+		rest := p.text[p.lineStart:]
+		n := min(strings.Count(rest, "="), strings.Count(rest, "\n")+1, maxSlab)
 		p.slab = make([]Assign, 0, max(n, 1))
 	}
 	p.slab = p.slab[:len(p.slab)+1]
