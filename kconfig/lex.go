@@ -192,16 +192,47 @@ func (k tokKind) String() string {
 	return "token"
 }
 
+// token holds no pointer, so that making one costs no write barrier. The text of a keyword
+// or operator is kind.text(); the text of a word or the value of a string is buf[s0:s1], in
+// src or, for a string with escapes, in the lexer's esc: the parser copies what it keeps into
+// one string per file (parser.keep).
 type token struct {
-	kind tokKind
-	// text is the text of a keyword or operator, or the value of a string with escapes. The
-	// text of a word, and the value of a string without escapes, is src[s0:s1] instead
-	// (inSrc): the parser copies what it keeps into one string per file (parser.keep).
-	text   string
-	s0, s1 int
-	inSrc  bool
+	kind   tokKind
+	in     tokBuf
 	macro  bool // word or string contains $(
+	s0, s1 int
 	rng    Range
+}
+
+// tokBuf says where a token's text is.
+type tokBuf uint8
+
+const (
+	inKind tokBuf = iota // kind.text()
+	inSrc                // src[s0:s1]
+	inEsc                // esc[s0:s1]
+)
+
+// text returns the fixed text of a keyword or operator token ("" for the others).
+func (k tokKind) text() string {
+	if int(k) < len(opTokText) && opTokText[k] != "" {
+		return opTokText[k]
+	}
+	if int(k) < len(keywordText) {
+		return keywordText[k]
+	}
+	return ""
+}
+
+// bytes returns the text of a word or string token.
+func (l *lexer) bytes(t *token) []byte {
+	switch t.in {
+	case inSrc:
+		return l.src[t.s0:t.s1]
+	case inEsc:
+		return l.esc[t.s0:t.s1]
+	}
+	return nil
 }
 
 type lexer struct {
@@ -211,7 +242,8 @@ type lexer struct {
 	lineStart int
 	errs      *[]Error
 	file      string
-	dropped   int // errors beyond maxErrors
+	dropped   int    // errors beyond maxErrors
+	esc       []byte // the values of the file's strings with escapes, one after the other
 
 	// The help texts of a file are built one after the other in helpText and become strings
 	// in finishHelp, at the end of the file: one allocation for all of them. helpLens holds
@@ -238,7 +270,7 @@ func newLexer(file string, src []byte, errs *[]Error) *lexer {
 // reset prepares l for a new file, keeping its buffers.
 func (l *lexer) reset(file string, src []byte, errs *[]Error) {
 	l.src, l.off, l.line, l.lineStart = src, 0, 1, 0
-	l.errs, l.file, l.dropped = errs, file, 0
+	l.errs, l.file, l.dropped, l.esc = errs, file, 0, l.esc[:0]
 	clear(l.helpPend)
 	l.helpText, l.helpLens, l.helpPend = l.helpText[:0], l.helpLens[:0], l.helpPend[:0]
 }
@@ -294,14 +326,21 @@ func (l *lexer) skipParens() bool {
 
 // next returns the next token in the normal state.
 func (l *lexer) next() token {
+	var t token
+	l.scan(&t)
+	return t
+}
+
+// scan sets *t to the next token in the normal state (without copying tokens around).
+func (l *lexer) scan(t *token) {
 	for {
-		if t := l.next1(); t.kind != tSkip {
-			return t
+		if l.next1(t); t.kind != tSkip {
+			return
 		}
 	}
 }
 
-func (l *lexer) next1() token {
+func (l *lexer) next1(t *token) {
 	for l.off < len(l.src) {
 		c := l.src[l.off]
 		switch {
@@ -328,7 +367,8 @@ func (l *lexer) next1() token {
 	}
 	start := l.pos()
 	if l.off >= len(l.src) {
-		return token{kind: tEOF, rng: Range{start, start}}
+		*t = token{kind: tEOF, rng: Range{start, start}}
+		return
 	}
 	c := l.src[l.off]
 	var c2 byte
@@ -337,39 +377,53 @@ func (l *lexer) next1() token {
 	}
 	switch {
 	case c == '\n':
-		t := token{kind: tEOL, rng: Range{start, start}} // empty: the newline is no column
+		*t = token{kind: tEOL, rng: Range{start, start}} // empty: the newline is no column
 		l.off++
 		l.line++
 		l.lineStart = l.off
-		return t
+		return
 	case c == '|' && c2 == '|':
-		return l.op(tOr, 2, start)
+		l.op(tOr, 2, start, t)
+		return
 	case c == '&' && c2 == '&':
-		return l.op(tAnd, 2, start)
+		l.op(tAnd, 2, start, t)
+		return
 	case c == '=':
-		return l.op(tEqual, 1, start)
+		l.op(tEqual, 1, start, t)
+		return
 	case c == '!' && c2 == '=':
-		return l.op(tUnequal, 2, start)
+		l.op(tUnequal, 2, start, t)
+		return
 	case c == '!':
-		return l.op(tNot, 1, start)
+		l.op(tNot, 1, start, t)
+		return
 	case c == '<' && c2 == '=':
-		return l.op(tLessEqual, 2, start)
+		l.op(tLessEqual, 2, start, t)
+		return
 	case c == '<':
-		return l.op(tLess, 1, start)
+		l.op(tLess, 1, start, t)
+		return
 	case c == '>' && c2 == '=':
-		return l.op(tGreaterEqual, 2, start)
+		l.op(tGreaterEqual, 2, start, t)
+		return
 	case c == '>':
-		return l.op(tGreater, 1, start)
+		l.op(tGreater, 1, start, t)
+		return
 	case c == '(':
-		return l.op(tOpen, 1, start)
+		l.op(tOpen, 1, start, t)
+		return
 	case c == ')':
-		return l.op(tClose, 1, start)
+		l.op(tClose, 1, start, t)
+		return
 	case c == ':' && c2 == '=':
-		return l.op(tColonEqual, 2, start)
+		l.op(tColonEqual, 2, start, t)
+		return
 	case c == '+' && c2 == '=':
-		return l.op(tPlusEqual, 2, start)
+		l.op(tPlusEqual, 2, start, t)
+		return
 	case c == '"' || c == '\'':
-		return l.str(c, start)
+		l.str(c, start, t)
+		return
 	case isWordByte(c) || c == '$':
 		s0 := l.off
 		macro := false
@@ -396,10 +450,12 @@ func (l *lexer) next1() token {
 		r := Range{start, l.pos()}
 		if !macro {
 			if k, ok := keyword(l.src[s0:l.off]); ok {
-				return token{kind: k, text: keywordText[k], rng: r}
+				*t = token{kind: k, rng: r}
+				return
 			}
 		}
-		return token{kind: tWord, s0: s0, s1: l.off, inSrc: true, macro: macro, rng: r}
+		*t = token{kind: tWord, in: inSrc, s0: s0, s1: l.off, macro: macro, rng: r}
+		return
 	}
 	// Like the kernel, ignore the character with a warning; a run of them (UTF-8 text, binary
 	// junk) gets one warning.
@@ -408,7 +464,8 @@ func (l *lexer) next1() token {
 		l.off++
 	}
 	l.warn(Range{start, l.pos()}, "ignoring unsupported character")
-	return token{kind: tSkip}
+	*t = token{kind: tSkip}
+	return
 }
 
 var opTokText = [...]string{tOr: "||", tAnd: "&&", tEqual: "=", tUnequal: "!=", tLess: "<",
@@ -416,9 +473,9 @@ var opTokText = [...]string{tOr: "||", tAnd: "&&", tEqual: "=", tUnequal: "!=", 
 	tColonEqual: ":=", tPlusEqual: "+="}
 
 // op returns the operator token of n bytes at the current offset.
-func (l *lexer) op(k tokKind, n int, start Pos) token {
+func (l *lexer) op(k tokKind, n int, start Pos, t *token) {
 	l.off += n
-	return token{kind: k, text: opTokText[k], rng: Range{start, Pos{start.Line, start.Col + n}}}
+	*t = token{kind: k, rng: Range{start, Pos{start.Line, start.Col + n}}}
 }
 
 // startsToken reports whether c can begin a token or a separator in the normal state.
@@ -432,12 +489,13 @@ func startsToken(c byte) bool {
 
 // str reads a quoted string. Backslash escapes the next character; a newline ends the string
 // with a warning, as in the kernel.
-func (l *lexer) str(q byte, start Pos) token {
+func (l *lexer) str(q byte, start Pos, t *token) {
 	l.off++
 	s0 := l.off
 	// Without escapes the value is the text between the quotes, src[s0:...]; the first
-	// backslash switches to copying into b.
-	var b []byte
+	// backslash switches to copying into b, the end of esc.
+	b := l.esc
+	e0 := len(b)
 	copying := false
 	macro := false
 	for {
@@ -456,7 +514,7 @@ func (l *lexer) str(q byte, start Pos) token {
 		if c == '\\' {
 			if !copying {
 				copying = true
-				b = append(make([]byte, 0, l.off-s0+16), l.src[s0:l.off]...)
+				b = append(b, l.src[s0:l.off]...)
 			}
 			l.off++
 			if l.off < len(l.src) && l.src[l.off] != '\n' {
@@ -482,15 +540,15 @@ func (l *lexer) str(q byte, start Pos) token {
 		}
 		l.off++
 	}
-	t := token{kind: tString, s0: s0, s1: l.off, inSrc: !copying, macro: macro}
+	*t = token{kind: tString, in: inSrc, s0: s0, s1: l.off, macro: macro}
 	if copying {
-		t.text = string(b)
+		t.in, t.s0, t.s1 = inEsc, e0, len(b)
+		l.esc = b
 	}
 	if l.off < len(l.src) && l.src[l.off] == q {
 		l.off++
 	}
 	t.rng = Range{start, l.pos()}
-	return t
 }
 
 // assignOp checks, right after a word at the start of a statement, for `=`, `:=` or `+=`.

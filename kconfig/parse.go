@@ -118,33 +118,33 @@ type fixup struct {
 // tokText returns the text of t as a new string, for the rare texts not kept in the tree
 // (error messages, lines of macros).
 func (p *parser) tokText(t token) string {
-	if !t.inSrc {
-		return t.text
+	if t.in == inKind {
+		return t.kind.text()
 	}
-	return string(p.l.src[t.s0:t.s1])
+	return string(p.l.bytes(&t))
 }
 
 // keep sets *dst to the text of t once the file is finished.
 func (p *parser) keep(dst *string, t token) {
-	if !t.inSrc {
-		*dst = t.text
+	if t.in == inKind {
+		*dst = t.kind.text()
 		return
 	}
-	p.keepBytes(dst, t.s0, t.s1)
+	p.keepBytes(dst, p.l.bytes(&t))
 }
 
-// keepBytes sets *dst to src[s0:s1] once the file is finished.
-func (p *parser) keepBytes(dst *string, s0, s1 int) {
-	switch s1 - s0 {
+// keepBytes sets *dst to a copy of b once the file is finished.
+func (p *parser) keepBytes(dst *string, b []byte) {
+	switch len(b) {
 	case 0:
 		*dst = ""
 		return
 	case 1: // y, n, m: a string of one byte costs nothing
-		*dst = string(p.l.src[s0:s1])
+		*dst = string(b)
 		return
 	}
 	a := len(p.names)
-	p.names = append(p.names, p.l.src[s0:s1]...)
+	p.names = append(p.names, b...)
 	p.fixes = append(p.fixes, fixup{dst, a, len(p.names)})
 }
 
@@ -257,7 +257,7 @@ func (p *parser) advance() {
 	if p.tok.kind != tEOL && p.tok.kind != tEOF {
 		p.lastEnd = p.tok.rng.End
 	}
-	p.tok = p.l.next()
+	p.l.scan(&p.tok)
 }
 
 func (p *parser) errorf(r Range, format string, args ...any) {
@@ -347,7 +347,7 @@ func (p *parser) list(block *Node) []*Node {
 				}
 			}
 			if match < 0 || block == nil {
-				p.errorf(t.rng, "%s without matching %s", t.text, want)
+				p.errorf(t.rng, "%s without matching %s", t.kind.text(), want)
 				p.skipLine()
 				continue
 			}
@@ -373,7 +373,7 @@ func (p *parser) list(block *Node) []*Node {
 			p.listStack = append(p.listStack, p.ifBlock())
 		case tSource, tRsource, tOsource, tOrsource:
 			if inChoice {
-				p.errorf(t.rng, "%s is not allowed inside a choice", t.text)
+				p.errorf(t.rng, "%s is not allowed inside a choice", t.kind.text())
 			}
 			if n := p.source(); n != nil {
 				p.listStack = append(p.listStack, n)
@@ -543,7 +543,7 @@ func (p *parser) text(n *Node) {
 }
 
 func (p *parser) source() *Node {
-	kw := p.tok.text
+	kw := p.tok.kind.text()
 	n := p.header(KindSource)
 	n.Keyword = kw
 	if p.tok.kind != tString {
@@ -580,13 +580,13 @@ func (p *parser) assign(op string) *Node {
 	n.Header.Start = p.tok.rng.Start
 	p.advance() // the operator token; the lexer is now just after it
 	s0, s1, r := p.l.assignValue()
-	p.keepBytes(&n.Text, s0, s1)
+	p.keepBytes(&n.Text, p.l.src[s0:s1])
 	n.TextRange = r
 	n.Header.End, n.Range.End = n.TextRange.End, n.TextRange.End
 	if n.TextRange.Start == n.TextRange.End {
 		n.Header.End, n.Range.End = p.lastEnd, p.lastEnd
 	}
-	p.tok = p.l.next()
+	p.l.scan(&p.tok)
 	p.endLine()
 	return n
 }
@@ -724,7 +724,7 @@ func (p *parser) option(n *Node, t token) bool {
 			return false
 		}
 		d := p.defaults.new()
-		*d = Default{Keyword: t.text, Value: v, If: c, Range: Range{start, p.lastEnd}}
+		*d = Default{Keyword: t.kind.text(), Value: v, If: c, Range: Range{start, p.lastEnd}}
 		p.prop.defaults = append(p.prop.defaults, d)
 		return p.endLine()
 	case tDepends:
@@ -753,7 +753,7 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tSelect, tImply:
 		if p.tok.kind != tWord {
-			p.errorf(p.tok.rng, "expected a symbol after %s, found %s", t.text, p.describe(p.tok))
+			p.errorf(p.tok.rng, "expected a symbol after %s, found %s", t.kind.text(), p.describe(p.tok))
 			p.skipLine()
 			return false
 		}
@@ -792,7 +792,7 @@ func (p *parser) option(n *Node, t token) bool {
 		return p.endLine()
 	case tModules, tOptional, tTransitional:
 		o := p.opts.new()
-		*o = Option{Name: t.text, Range: t.rng}
+		*o = Option{Name: t.kind.text(), Range: t.rng}
 		p.prop.options = append(p.prop.options, o)
 		return p.endLine()
 	case tOption: // option env="X", option defconfig_list, option modules, option allnoconfig_y
@@ -835,7 +835,7 @@ func (p *parser) option(n *Node, t token) bool {
 			p.warnf(t.rng, "blank help text")
 		}
 		n.Help = h
-		p.tok = p.l.next()
+		p.l.scan(&p.tok)
 		return true
 	}
 	p.skipLine()
