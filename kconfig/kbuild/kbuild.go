@@ -167,12 +167,12 @@ func (l *logical) pos(off int) Pos {
 
 // span is a range of a scratch slice that belongs to one assignment or condition.
 type span struct {
-	lo, hi int32
+	lo, hi int
 }
 
 // condRef is a CondRef whose condition is an index in parser.conds.
 type condRef struct {
-	cond int32
+	cond int
 	els  bool
 }
 
@@ -205,9 +205,9 @@ type parser struct {
 }
 
 type level struct {
-	cur  int32   // the branch being read, an index in parser.conds; -1 in a plain else
-	prev []int32 // earlier branches of an if/else chain: their Else applies
-	open int32   // the first branch, where a missing endif is reported
+	cur  int   // the branch being read, an index in parser.conds; -1 in a plain else
+	prev []int // earlier branches of an if/else chain: their Else applies
+	open int   // the first branch, where a missing endif is reported
 }
 
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
@@ -448,7 +448,7 @@ func (p *parser) line(l *logical) {
 		return
 	case "ifdef", "ifndef", "ifeq", "ifneq":
 		c := p.cond(word, l, start+len(word), end, rng)
-		var prev []int32
+		var prev []int
 		if n := len(p.levels); n < cap(p.levels) {
 			prev = p.levels[:n+1][n].prev[:0] // reuse the slot's earlier allocation
 		}
@@ -599,7 +599,7 @@ func (p *parser) assign(l *logical, text string, start, opStart, valStart, end i
 		}
 		p.words = append(p.words, Word{Text: text[s:i], Range: Range{Start: l.pos(s), End: l.pos(i)}})
 	}
-	p.wordSpan = append(p.wordSpan, span{int32(w0), int32(len(p.words))})
+	p.wordSpan = append(p.wordSpan, span{w0, len(p.words)})
 	if len(p.words) >= flushAt {
 		p.flushWords()
 	}
@@ -612,7 +612,7 @@ func (p *parser) assign(l *logical, text string, start, opStart, valStart, end i
 			p.refs = append(p.refs, condRef{cond: lv.cur})
 		}
 	}
-	p.condSpan = append(p.condSpan, span{int32(c0), int32(len(p.refs))})
+	p.condSpan = append(p.condSpan, span{c0, len(p.refs)})
 	classify(a)
 }
 
@@ -649,17 +649,17 @@ func (p *parser) newAssign() *Assign {
 
 // cond parses the argument of ifdef/ifndef/ifeq/ifneq and returns the index of the new
 // condition.
-func (p *parser) cond(kw string, l *logical, argStart, end int, rng Range) int32 {
+func (p *parser) cond(kw string, l *logical, argStart, end int, rng Range) int {
 	text := l.text
 	for argStart < end && isSpace(text[argStart]) {
 		argStart++
 	}
 	p.conds = append(p.conds, Cond{Keyword: kw, Arg: text[argStart:end], Range: rng})
-	ci := int32(len(p.conds) - 1)
+	ci := len(p.conds) - 1
 	c := &p.conds[ci]
 	s0 := len(p.syms)
 	p.syms = configNames(p.syms, l, argStart, end)
-	p.symSpan = append(p.symSpan, span{int32(s0), int32(len(p.syms))})
+	p.symSpan = append(p.symSpan, span{s0, len(p.syms)})
 	nsyms := len(p.syms) - s0
 	switch kw {
 	case "ifdef":
