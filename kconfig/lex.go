@@ -465,7 +465,6 @@ func (l *lexer) next1(t *token) {
 	}
 	l.warn(Range{start, l.pos()}, "ignoring unsupported character")
 	*t = token{kind: tSkip}
-	return
 }
 
 var opTokText = [...]string{tOr: "||", tAnd: "&&", tEqual: "=", tUnequal: "!=", tLess: "<",
