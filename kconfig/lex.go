@@ -297,9 +297,15 @@ func (l *lexer) errorf(r Range, msg string) {
 	addError(l.errs, &l.dropped, Error{File: l.file, Range: r, Msg: msg})
 }
 
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+// wordBytes is the set of bytes of words, [A-Za-z0-9_-], as a table: one load per byte.
+var wordBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+	}
+	return t
+}()
 
 // skipParens moves past a `(`...`)` group with nesting, starting at the `(`, stopping at the
 // end of the line when unterminated. It reports whether the group was closed.
