@@ -48,7 +48,8 @@ func ParseFile(path string, src []byte) (*File, []Error) {
 	p := parsers.Get().(*parser)
 	p.reset(path, src)
 	p.advance()
-	f := &File{Path: path}
+	f := p.files.new()
+	f.Path = path
 	f.Nodes = p.list(nil)
 	for p.tok.kind != tEOF { // stray end keywords at top level were reported; keep going
 		f.Nodes = append(f.Nodes, p.list(nil)...)
@@ -79,6 +80,7 @@ type parser struct {
 
 	// The results of one file come out of chunks, a few allocations per file instead of one
 	// per value (the many small objects cost more than their parsing).
+	files      chunk[File]
 	nodes      chunk[Node]
 	exprs      chunk[Expr]
 	prompts    chunk[Prompt]
