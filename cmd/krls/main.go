@@ -111,6 +111,9 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		}
 		defer stopProfile()
 	}
+	if p := os.Getenv("KRLS_MEMPROFILE"); p != "" {
+		defer writeHeapProfile(p, stderr)
+	}
 
 	switch cmd {
 	case "serve":
@@ -167,4 +170,19 @@ func startCPUProfile(path string) (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
+}
+
+// writeHeapProfile writes the heap profile at the end of the run to path (KRLS_MEMPROFILE=path):
+// what the run allocated and what it still held.
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "krls: KRLS_MEMPROFILE: %v\n", err)
+	}
 }
