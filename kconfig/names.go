@@ -136,14 +136,16 @@ func LoadNames(root string, snap *dirent.Snapshot, cache *NamesCache) (map[strin
 		go func() {
 			defer wg.Done()
 			local := map[string]bool{}
+			var buf []byte // one buffer per goroutine: the names are copied out
 			for p := range paths {
 				if cache != nil {
 					names, st, racy, ok := cache.lookup(p)
 					if !ok {
-						src, err := readFile(p)
+						src, err := readFileInto(p, buf)
 						if err != nil {
 							continue // Load records an error for it and parses nothing
 						}
+						buf = src
 						names = definedNames(src)
 						cache.record(p, st, racy, names)
 					}
@@ -152,10 +154,11 @@ func LoadNames(root string, snap *dirent.Snapshot, cache *NamesCache) (map[strin
 					}
 					continue
 				}
-				src, err := readFile(p)
+				src, err := readFileInto(p, buf)
 				if err != nil {
 					continue
 				}
+				buf = src
 				DefinedNames(src, func(name []byte) {
 					if !local[string(name)] {
 						local[string(name)] = true

@@ -10,7 +10,11 @@ import (
 // readFile is os.ReadFile with bare system calls: open, fstat, read, close. os.ReadFile adds an
 // fcntl and an epoll registration attempt per file, which on a loaded VM cost as much as the
 // read itself, and a tree has two thousand Kconfig files. Errors are os.ReadFile's.
-func readFile(p string) ([]byte, error) {
+func readFile(p string) ([]byte, error) { return readFileInto(p, nil) }
+
+// readFileInto is readFile into buf's memory when it is large enough (the result then
+// aliases buf), else into a new slice.
+func readFileInto(p string, buf []byte) ([]byte, error) {
 	var fd int
 	var err error
 	for {
@@ -32,7 +36,10 @@ func readFile(p string) ([]byte, error) {
 	if size < 512 {
 		size = 512
 	}
-	data := make([]byte, 0, size)
+	data := buf[:0]
+	if cap(data) < size {
+		data = make([]byte, 0, size)
+	}
 	for {
 		n, err := syscall.Read(fd, data[len(data):cap(data)])
 		if err == syscall.EINTR {

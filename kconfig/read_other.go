@@ -7,3 +7,5 @@ package kconfig
 import "os"
 
 func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+func readFileInto(p string, _ []byte) ([]byte, error) { return os.ReadFile(p) }

@@ -39,6 +39,10 @@ type Options struct {
 	// Listing, when set, lists the folders of the tree for AllFiles: a caller that has walked
 	// the tree already (krls lint) hands over what it read instead of reading it again.
 	Listing *dirent.Snapshot
+	// ReuseBuffers promises that Parsed keeps no reference to a file's bytes once it returns:
+	// files are then read into recycled buffers (ParseFile copies what it keeps), which
+	// spares a short-lived process the fresh memory of every file's bytes.
+	ReuseBuffers bool
 }
 
 // Tree is a loaded Kconfig tree: all files, the symbol table and every error.
@@ -200,7 +204,7 @@ func Load(root string, opts Options) (*Tree, error) {
 	}
 	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
 	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay, hook: opts.Parsed,
-		listing: opts.Listing}
+		listing: opts.Listing, reuse: opts.ReuseBuffers}
 	ld.cond = sync.NewCond(&ld.mu)
 	for range runtime.GOMAXPROCS(0) {
 		go ld.worker()
@@ -307,6 +311,7 @@ type loader struct {
 	x       *expander
 	hook    func(rel string, src []byte, f *File, errs []Error)
 	listing *dirent.Snapshot
+	reuse   bool
 }
 
 // get returns the parse of rel, queueing it if needed; the walk's files go first. Once
@@ -366,11 +371,21 @@ func (ld *loader) worker() {
 	}
 }
 
+// readBufs recycles the file buffers of Options.ReuseBuffers.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 func (ld *loader) parse(rel string, p *parsed) {
 	src, ok := ld.overlay[rel]
 	var err error
 	if !ok {
-		src, err = readFile(filepath.Join(ld.root, filepath.FromSlash(rel)))
+		name := filepath.Join(ld.root, filepath.FromSlash(rel))
+		if ld.reuse {
+			bp := readBufs.Get().(*[]byte)
+			src, err = readFileInto(name, *bp)
+			defer func() { *bp = src[:0]; readBufs.Put(bp) }()
+		} else {
+			src, err = readFile(name)
+		}
 	}
 	if err == nil {
 		p.file, p.errs = ParseFile(rel, src)

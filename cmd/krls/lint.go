@@ -343,8 +343,9 @@ func kworldOf(tree *index.Tree, snap *dirent.Snapshot, names *kconfig.NamesCache
 			build = tree.Build
 		}
 		t0 := time.Now()
-		// The Kconfig files' bytes are kept: lint checks them without a second read.
-		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{KeepSources: true, Listing: snap,
+		// The Kconfig files' bytes are not kept: they are read into recycled buffers, and lint
+		// reads them again into its own (fresh memory cost more than the second read).
+		w, err := kworld.LoadWith(tree.Root, build, kworld.LoadOptions{Listing: snap,
 			NamesOnly: namesOnly, NamesCache: names})
 		if err != nil {
 			log.Warn("no Kconfig model: the Kconfig and Makefile checks find less", zap.Error(err))

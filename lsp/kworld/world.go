@@ -204,7 +204,8 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		}
 		w.names = names
 	} else {
-		t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing})
+		t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing,
+			ReuseBuffers: !o.KeepSources})
 		if err != nil {
 			return nil, err
 		}

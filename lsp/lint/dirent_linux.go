@@ -23,7 +23,9 @@ func openRead(p string, flags int) (int, error) {
 // readRegular reads the regular file p whole, refusing special files (a FIFO would block)
 // and files over limit. The errors are those of os.ReadFile (*fs.PathError), or errNotRegular
 // and errTooLarge.
-func readRegular(p string, limit int64) ([]byte, error) {
+//
+// The bytes go into buf when it is large enough (the result then aliases it).
+func readRegular(p string, limit int64, buf []byte) ([]byte, error) {
 	fd, err := openRead(p, syscall.O_NONBLOCK)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
@@ -39,7 +41,11 @@ func readRegular(p string, limit int64) ([]byte, error) {
 	if st.Size > limit {
 		return nil, &tooLarge{size: st.Size}
 	}
-	buf := make([]byte, st.Size)
+	if int64(cap(buf)) >= st.Size {
+		buf = buf[:st.Size]
+	} else {
+		buf = make([]byte, st.Size)
+	}
 	off := 0
 	for off < len(buf) {
 		n, err := syscall.Read(fd, buf[off:])

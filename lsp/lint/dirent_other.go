@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-func readRegular(p string, limit int64) ([]byte, error) {
+func readRegular(p string, limit int64, _ []byte) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err

@@ -326,7 +326,17 @@ func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool
 	if b, ok := sourceOf(source, f.abs); ok {
 		text, err = b, checkText(b)
 	} else {
-		text, err = readFile(f.abs)
+		// The bytes are read into a recycled buffer: nothing the checks return points into
+		// them (findings hold their own strings), and a whole-tree run then touches a few
+		// buffers' worth of fresh memory instead of every file's.
+		bp := readBufs.Get().(*[]byte)
+		text, err = readFile(f.abs, *bp)
+		defer func() {
+			if cap(text) <= maxPooled && cap(text) > cap(*bp) {
+				*bp = text[:0]
+			}
+			readBufs.Put(bp)
+		}()
 	}
 	if err != nil {
 		return nil, 0, false, err.Error()
@@ -393,6 +403,11 @@ func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool
 	setFingerprints(fs, ls)
 	return fs, suppressed, false, ""
 }
+
+// readBufs recycles the buffers lintFile reads files into; buffers over maxPooled are dropped.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooled = 4 << 20
 
 // isGenerated reports a file bindgen wrote (rust/bindings/bindings_generated.rs,
 // bindings_helpers_generated.rs, rust/uapi/uapi_generated.rs of a built tree): its first line

@@ -353,8 +353,10 @@ func describe(p string, err error) string {
 
 // readFile reads a file to lint. A file with a NUL byte in its first 8 KiB is binary and
 // skipped, as git and grep decide.
-func readFile(p string) ([]byte, error) {
-	b, err := readRegular(p, MaxFileSize)
+//
+// The bytes go into buf when it is large enough (the result then aliases it).
+func readFile(p string, buf []byte) ([]byte, error) {
+	b, err := readRegular(p, MaxFileSize, buf)
 	if err != nil {
 		var nr *notRegular
 		var tl *tooLarge
