@@ -106,6 +106,9 @@ type Check struct {
 	Langs               []string // file kinds it runs on: "rust", "kconfig", "makefile"
 	// NeedsIndex is true when the check finds nothing without an index.
 	NeedsIndex bool
+	// TextOnly is true when a check of Rust files reads ctx.Text and never ctx.Rust: Run then
+	// parses no Rust for it (`krls lint --enable config-unknown` parses no file).
+	TextOnly bool
 	Run        func(*Context) []Finding
 }
 
@@ -152,13 +155,13 @@ func Lookup(id string) *Check {
 // the check set them. A check that panics yields one finding saying so instead of killing the
 // caller.
 func Run(ctx *Context, enabled func(id string) bool) []Finding {
-	if ctx.Lang == "rust" && ctx.Rust == nil {
-		ctx.Rust = rustfile.Parse(ctx.Text)
-	}
 	var out []Finding
 	for _, c := range All() {
 		if !c.runsOn(ctx.Lang) || enabled != nil && !enabled(c.ID) {
 			continue
+		}
+		if ctx.Lang == "rust" && ctx.Rust == nil && !c.TextOnly {
+			ctx.Rust = rustfile.Parse(ctx.Text)
 		}
 		for _, f := range runOne(c, ctx) {
 			f.Check = c.ID

@@ -38,7 +38,7 @@ var checks = []*check.Check{
 		Run: runSyntax,
 	},
 	{
-		ID: "config-unknown", Name: "Unknown CONFIG option", Severity: check.Warning, Langs: []string{LangRust, LangMakefile},
+		ID: "config-unknown", Name: "Unknown CONFIG option", Severity: check.Warning, Langs: []string{LangRust, LangMakefile}, TextOnly: true,
 		Summary: "A CONFIG_ name no Kconfig file of the tree defines, of any architecture.",
 		Why:     "An option no Kconfig file defines is never set: a `#[cfg(CONFIG_X)]` item is silently compiled out and an `obj-$(CONFIG_X)` line builds nothing. It is usually a typo or an option that was renamed or removed. Names defined only by another architecture's Kconfig are known and not reported.",
 		Source:  kconfigDoc,
@@ -46,7 +46,7 @@ var checks = []*check.Check{
 		Run: runUnknown,
 	},
 	{
-		ID: "module-not-built", Name: "Rust module no Makefile builds", Severity: check.Warning, Langs: []string{LangRust},
+		ID: "module-not-built", Name: "Rust module no Makefile builds", Severity: check.Warning, Langs: []string{LangRust}, TextOnly: true,
 		Summary: "A file declaring a module that no line of its folder's Kbuild file or Makefile builds.",
 		Why:     "Kbuild builds only the objects the folder's Makefile names (`obj-$(CONFIG_X) += foo.o`, directly or through a composite `bar-y := foo.o`). Without such a line the module is never compiled, and rust-analyzer does not say so. The fix adds the Makefile line and a Kconfig entry in the style of the folder; in an out-of-tree module's folder, an `obj-m += foo.o` line.",
 		Source:  kbuildDoc,
@@ -78,7 +78,7 @@ var checks = []*check.Check{
 		Run: runModuleName,
 	},
 	{
-		ID: "module-name-mismatch", Name: "module! name differs from the object", Severity: check.Info, Langs: []string{LangRust},
+		ID: "module-name-mismatch", Name: "module! name differs from the object", Severity: check.Info, Langs: []string{LangRust}, TextOnly: true,
 		Summary: "The `name` of the module macro is not the module Kbuild builds (the object's or composite's name).",
 		Why:     "`modprobe`, `lsmod` and KBUILD_MODNAME use the name Kbuild derives from the Makefile, while the macro's `name` prefixes the module's parameters and `.modinfo` when built in. Different names confuse users and break `name.param=` on the kernel command line.",
 		Source:  kbuildDoc + ", rust/macros/module.rs",

@@ -30,7 +30,6 @@ import (
 	"krls.dev/krls/index"
 	direntpkg "krls.dev/krls/kconfig/dirent"
 	"krls.dev/krls/lsp/check"
-	"krls.dev/krls/lsp/rustfile"
 )
 
 // The severities of findings, as lint prints them (SARIF levels).
@@ -350,9 +349,6 @@ func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool
 		}
 	}()
 	cx := &check.Context{Index: ix, Path: f.abs, Rel: pl.rel(f.abs), Lang: f.lang, Text: text, Kconfig: kc}
-	if f.lang == LangRust {
-		cx.Rust = rustfile.Parse(text)
-	}
 	raw := check.Run(cx, enabled)
 	if len(raw) == 0 {
 		return nil, 0, false, "" // most files: no line table needed
