@@ -109,7 +109,7 @@ type Check struct {
 	// TextOnly is true when a check of Rust files reads ctx.Text and never ctx.Rust: Run then
 	// parses no Rust for it (`krls lint --enable config-unknown` parses no file).
 	TextOnly bool
-	Run        func(*Context) []Finding
+	Run      func(*Context) []Finding
 }
 
 var (
