@@ -25,7 +25,10 @@ func openRead(p string, flags int) (int, error) {
 // and errTooLarge.
 //
 // The bytes go into buf when it is large enough (the result then aliases it).
-func readRegular(p string, limit int64, buf []byte) ([]byte, error) {
+//
+// With skip, the head of a large file is read first and the read stops with errSkipped when
+// skip says so.
+func readRegular(p string, limit int64, buf []byte, skip func(head []byte) bool) ([]byte, error) {
 	fd, err := openRead(p, syscall.O_NONBLOCK)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
@@ -41,12 +44,31 @@ func readRegular(p string, limit int64, buf []byte) ([]byte, error) {
 	if st.Size > limit {
 		return nil, &tooLarge{size: st.Size}
 	}
-	if int64(cap(buf)) >= st.Size {
+	off := 0
+	if st.Size > generatedPeek && skip != nil {
+		// A large file may be generated (the bindgen outputs are megabytes): its head says so
+		// before the rest is read.
+		var head [256]byte
+		n, err := readFull(fd, head[:])
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: p, Err: err}
+		}
+		if skip(head[:n]) {
+			return nil, errSkipped
+		}
+		if int64(cap(buf)) < st.Size {
+			buf = make([]byte, st.Size)
+		}
+		buf = buf[:st.Size]
+		off = copy(buf, head[:n])
+		if n < len(head) {
+			return buf[:off], nil
+		}
+	} else if int64(cap(buf)) >= st.Size {
 		buf = buf[:st.Size]
 	} else {
 		buf = make([]byte, st.Size)
 	}
-	off := 0
 	for off < len(buf) {
 		n, err := syscall.Read(fd, buf[off:])
 		if err == syscall.EINTR || err == syscall.EAGAIN {
@@ -95,4 +117,23 @@ func lintName(b []byte) bool {
 		return string(b) == "Kbuild"
 	}
 	return false
+}
+
+// readFull reads into b until it is full or the file ends.
+func readFull(fd int, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := syscall.Read(fd, b[n:])
+		if err == syscall.EINTR || err == syscall.EAGAIN {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return n, nil
 }

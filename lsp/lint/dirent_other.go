@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-func readRegular(p string, limit int64, _ []byte) ([]byte, error) {
+func readRegular(p string, limit int64, _ []byte, skip func(head []byte) bool) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -28,7 +28,10 @@ func readRegular(p string, limit int64, _ []byte) ([]byte, error) {
 	b := make([]byte, st.Size())
 	n, err := io.ReadFull(f, b)
 	if err == io.ErrUnexpectedEOF {
-		return b[:n], nil
+		b, err = b[:n], nil
+	}
+	if err == nil && skip != nil && int64(len(b)) > generatedPeek && skip(b[:min(len(b), 256)]) {
+		return nil, errSkipped
 	}
 	return b, err
 }

@@ -337,6 +337,9 @@ func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool
 			readBufs.Put(bp)
 		}()
 	}
+	if err == errSkipped {
+		return nil, 0, true, ""
+	}
 	if err != nil {
 		return nil, 0, false, err.Error()
 	}

@@ -316,6 +316,13 @@ func listDir(snap *direntpkg.Snapshot, p string) ([]dirent, error) {
 	return out, err
 }
 
+// errSkipped says readRegular stopped at the head of a generated file.
+var errSkipped = errors.New("generated file")
+
+// generatedPeek is the size above which readRegular looks at a file's head before reading it
+// whole: the bindgen outputs are megabytes, hand-written .rs files rarely over 100 KiB.
+const generatedPeek = 64 << 10
+
 // notRegular and tooLarge are the reasons readRegular refuses a file.
 type notRegular struct{ mode fs.FileMode }
 type tooLarge struct{ size int64 }
@@ -355,8 +362,14 @@ func describe(p string, err error) string {
 // skipped, as git and grep decide.
 //
 // The bytes go into buf when it is large enough (the result then aliases it).
+//
+// A large file whose head is a generated one's (isGenerated) is not read further: the error is
+// errSkipped.
 func readFile(p string, buf []byte) ([]byte, error) {
-	b, err := readRegular(p, MaxFileSize, buf)
+	b, err := readRegular(p, MaxFileSize, buf, isGenerated)
+	if err == errSkipped {
+		return nil, err
+	}
 	if err != nil {
 		var nr *notRegular
 		var tl *tooLarge
