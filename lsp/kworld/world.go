@@ -137,9 +137,9 @@ type LoadOptions struct {
 	// folders through it instead of reading them again. A server leaves it nil.
 	Listing *dirent.Snapshot
 	// NamesOnly reads only which symbols the Kconfig files define (kconfig.LoadNames), not
-	// the symbol table: Tree stays nil, and only the checks NeedsTree calls tree-free find
-	// anything. For `krls lint --enable config-unknown`, where building the table of a whole
-	// tree cost more than the rest of the run.
+	// the symbol table nor the .config: Tree and Config stay nil, and only the checks
+	// NeedsTree calls tree-free find anything. For `krls lint --enable config-unknown`, where
+	// building the table of a whole tree cost more than the rest of the run.
 	NamesOnly bool
 	// NamesCache, with NamesOnly, holds the names of the Kconfig files read by an earlier
 	// run: files unchanged since are not read again (nil: every file is read).
@@ -212,8 +212,8 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		w.Tree = t
 	}
 	for _, dir := range []string{buildDir, root} {
-		if dir == "" {
-			continue
+		if dir == "" || o.NamesOnly {
+			continue // the tree-free checks never look at the .config
 		}
 		p := filepath.Join(dir, ".config")
 		if c, err := kconfig.ReadDotConfig(p); err == nil {
