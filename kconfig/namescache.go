@@ -12,8 +12,8 @@ import (
 // stamp (inode, size, modification time), from one run of LoadNames to the next: a file
 // whose stamp is unchanged is not read again. krls lint keeps one beside the index database.
 //
-// Payload (package cachefile): per file its absolute path, stamp, the number of names and
-// the names.
+// Payload (package cachefile): the number of files, then per file its absolute path, stamp,
+// the number of names and the names.
 type NamesCache struct {
 	path  string
 	mu    sync.Mutex
@@ -30,7 +30,7 @@ type namesEntry struct {
 
 const (
 	namesMagic   = "KRLSKCN\x00"
-	namesVersion = 1
+	namesVersion = 2
 )
 
 // LoadNamesCache returns the cache saved at path. A missing, truncated or corrupt file gives
@@ -42,7 +42,7 @@ func LoadNamesCache(path string) (*NamesCache, error) {
 		return c, err
 	}
 	d := cachefile.NewDecoder(payload)
-	m := map[string]namesEntry{}
+	m := make(map[string]namesEntry, min(d.Uvarint(), uint64(len(payload))))
 	for d.More() {
 		p := string(d.Bytes())
 		st := d.Stamp()
@@ -60,6 +60,7 @@ func LoadNamesCache(path string) (*NamesCache, error) {
 		return c, err
 	}
 	c.saved = m
+	c.used = make(map[string]namesEntry, len(m))
 	return c, nil
 }
 
@@ -123,6 +124,7 @@ func (c *NamesCache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var e cachefile.Encoder
+	e.Uvarint(uint64(len(c.used)))
 	put := func(p string, x namesEntry) {
 		e.String(p)
 		e.Stamp(x.stamp)

@@ -14,11 +14,12 @@ import (
 // untracked cache. A folder changed too recently to vouch for (package cachefile) is read
 // again next time.
 //
-// Payload (package cachefile): per folder its path, stamp and listing (Snapshot's packed form).
+// Payload (package cachefile): the number of folders, then per folder its path, stamp and
+// listing (Snapshot's packed form).
 
 const (
 	storeMagic   = "KRLSDIR\x00"
-	storeVersion = 1
+	storeVersion = 2
 )
 
 // stored is a folder listing loaded from a saved snapshot.
@@ -37,8 +38,8 @@ func LoadSnapshot(path string) (*Snapshot, error) {
 	if err != nil {
 		return s, err
 	}
-	m := map[string]stored{}
 	d := cachefile.NewDecoder(payload)
+	m := make(map[string]stored, min(d.Uvarint(), uint64(len(payload))))
 	for d.More() {
 		p := string(d.Bytes())
 		st := d.Stamp()
@@ -93,6 +94,7 @@ func (s *Snapshot) Save() error {
 	}
 	s.mu.Unlock()
 	var e cachefile.Encoder
+	e.Uvarint(uint64(len(keep)))
 	for p, st := range keep {
 		e.String(p)
 		e.Stamp(st.stamp)
