@@ -56,7 +56,7 @@ var checks = []*check.Check{
 	{
 		ID: "object-no-source", Name: "Makefile object without a source", Severity: check.Error, Langs: []string{LangMakefile},
 		Summary: "An object whose source (foo.c, foo.rs, foo.S), composite (foo-y, foo-objs) or folder does not exist.",
-		Why:     "Kbuild fails with \"No rule to make target\" when the option is on. Reported only where krls can be sure: when the folder holds C or assembly sources (a complete tree), or when it holds Rust sources only and this is the one object of the Makefile without a source (a subset of the tree, such as a Rust-only checkout, lacks the C files of the other objects; then nothing is reported).",
+		Why:     "Kbuild fails with \"No rule to make target\" when the option is on. Reported only where krls can be sure: when the folder holds C or assembly sources (a complete tree), or when it holds Rust sources only and this is the one object of the Makefile without a source (a subset of the tree, such as a Rust-only checkout, lacks the C files of the other objects; then nothing is reported). Objects a rule of the Makefile makes (a pattern or explicit rule, a generated source), objects moved to another folder by `$(addprefix)`, and the objects of a composite that no line builds (dead lines, which break nothing) are not reported.",
 		Source:  kbuildDoc,
 		Example: "obj-$(CONFIG_SAMPLE_RUST_MINIMAL) += rust_minmal.o", FixExample: "obj-$(CONFIG_SAMPLE_RUST_MINIMAL) += rust_minimal.o",
 		Run: runNoSource,
