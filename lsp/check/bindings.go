@@ -3,6 +3,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -145,7 +146,10 @@ func wrapperFixes(ctx *Context, b *rustfile.PathRef, ws []index.Wrapper) []Fix {
 		default:
 			continue
 		}
-		edits := []Edit{{Range: rng(b.Range), NewText: name}}
+		edits := unwrapUnsafe(ctx, b, name)
+		if edits == nil {
+			edits = []Edit{{Range: rng(b.Range), NewText: name}}
+		}
 		if short := imp[strings.LastIndex(imp, "::")+2:]; !imports(ctx.Rust, short) {
 			edits = append(edits, useEdit(ctx, imp))
 		}
@@ -158,6 +162,52 @@ func wrapperFixes(ctx *Context, b *rustfile.PathRef, ws []index.Wrapper) []Fix {
 		}
 	}
 	return fixes
+}
+
+// unwrapUnsafe returns the edits that replace an unsafe block holding nothing but the call b
+// (`unsafe { bindings::ktime_get() }`, with or without a final `;`) by the call of the safe
+// name, and delete the block's SAFETY comment when it stands on lines of its own: the safe
+// call needs neither. nil when the call is not alone in its block.
+func unwrapUnsafe(ctx *Context, b *rustfile.PathRef, name string) []Edit {
+	text := ctx.Text
+	var u *rustfile.Unsafe
+	for _, x := range ctx.Rust.Unsafe {
+		if x.Kind == rustfile.UnsafeBlock && x.Range.Start <= b.Range.Start && b.Range.End <= x.Range.End &&
+			(u == nil || x.Range.End-x.Range.Start < u.Range.End-u.Range.Start) {
+			u = x
+		}
+	}
+	if u == nil || b.Call == nil || u.Range.End > len(text) || text[u.Range.End-1] != '}' {
+		return nil
+	}
+	open := bytes.IndexByte(text[u.Keyword.End:u.Range.End], '{')
+	if open < 0 {
+		return nil
+	}
+	body := bytes.TrimSpace(text[u.Keyword.End+open+1 : u.Range.End-1])
+	semi := ""
+	if b, ok := bytes.CutSuffix(body, []byte(";")); ok {
+		body, semi = bytes.TrimSpace(b), ";"
+	}
+	call := text[b.Range.Start:b.Call.Parens.End]
+	if !bytes.Equal(body, call) {
+		return nil
+	}
+	edits := []Edit{{Range: Range{u.Keyword.Start, u.Range.End},
+		NewText: name + string(text[b.Range.End:b.Call.Parens.End]) + semi}}
+	if u.HasSafety() {
+		start, end := u.Safety.Start, u.Safety.End
+		for start > 0 && (text[start-1] == ' ' || text[start-1] == '\t') {
+			start--
+		}
+		for end < len(text) && (text[end] == ' ' || text[end] == '\t' || text[end] == '\r') {
+			end++
+		}
+		if (start == 0 || text[start-1] == '\n') && end < len(text) && text[end] == '\n' && end < u.Keyword.Start {
+			edits = append(edits, Edit{Range: Range{start, end + 1}})
+		}
+	}
+	return edits
 }
 
 // hasReceiver reports whether a one-line fn signature takes self.
