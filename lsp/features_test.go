@@ -92,7 +92,10 @@ func TestDiagnosticsAndFeatures(t *testing.T) {
 		t.Errorf("range (-want +got):\n%s", diff)
 	}
 
-	// Code action: the fix replaces the call; its edit maps back to the same UTF-16 range.
+	// Code action: the fix replaces the unsafe block holding only the call by the safe call;
+	// its edit maps back to the block's UTF-16 range.
+	block := strings.Index(text, "unsafe { bindings::ktime_get() }")
+	blockRange := protocol.Range{Start: utf16Pos(text, block), End: utf16Pos(text, block+len("unsafe { bindings::ktime_get() }"))}
 	ca := h.call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
 		"range": want, "context": map[string]any{"diagnostics": []any{}}})
 	var actions []protocol.CodeAction
@@ -106,13 +109,13 @@ func TestDiagnosticsAndFeatures(t *testing.T) {
 		}
 		at, names := false, false
 		for _, e := range a.Edit.Changes[protocol.DocumentURI(uri)] {
-			at = at || e.Range == want
+			at = at || e.Range == blockRange && e.NewText == "ktime_get()"
 			names = names || strings.Contains(e.NewText, "kernel::time::ktime_get")
 		}
 		fixed = fixed || at && names
 	}
 	if !fixed {
-		t.Errorf("no fix rewriting the call at %v: %s", want.Start, ca.Result)
+		t.Errorf("no fix rewriting the block at %v: %s", blockRange, ca.Result)
 	}
 
 	// Hover on the binding: the range comes back in UTF-16.
