@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"krls.dev/krls/kconfig/dirent"
 )
@@ -238,13 +239,14 @@ func Load(root string, opts Options) (*Tree, error) {
 			}
 			return rest[i] < rest[j]
 		})
-		w := &walker{ld: ld, onChain: false}
+		w.onChain = false
 		for _, f := range rest {
 			if _, seen := t.Files[f]; !seen {
 				w.file(f, ctx{}, nil, "")
 			}
 		}
 	}
+	w.finish()
 	if t.Modules == "" {
 		t.Modules = "MODULES"
 	}
@@ -423,6 +425,124 @@ type walker struct {
 	ld      *loader
 	onChain bool
 	stack   []string // files being walked, for recursion detection
+
+	// The values of the symbol table come out of slabs: a few hundred allocations for the
+	// 20,000 symbols, definitions and edges of a kernel tree instead of one each.
+	syms    slab[Symbol]
+	defs    slab[Def]
+	selects slab[Edge] // in the order of the walk, which SelectedBy keeps
+	implies slab[Edge]
+	exprs   slab[Expr] // effective dependencies, edge conditions, expanded macros
+	sources slab[Source]
+	parents cuts[*Node]
+	targets cuts[string]
+	// While walking, Symbol.Defs, SelectedBy and ImpliedBy only count: their elements are
+	// nil, cut from these shared arrays. finish gives each its exact array.
+	noDefs  []*Def
+	noEdges []*Edge
+}
+
+// slab hands out values of T from arrays it allocates, growing from small ones (a fixture of
+// a few symbols stays small) to slabMax bytes. It never moves a value; each visits them in
+// the order new gave them.
+type slab[T any] struct {
+	bufs [][]T
+}
+
+const slabMax = 32 << 10
+
+func (s *slab[T]) new() *T {
+	n := len(s.bufs)
+	if n == 0 || len(s.bufs[n-1]) == cap(s.bufs[n-1]) {
+		var z T
+		c := max(slabMax/int(unsafe.Sizeof(z)), 1)
+		if n > 0 {
+			c = min(c, 2*cap(s.bufs[n-1]))
+		} else {
+			c = min(c, 16)
+		}
+		s.bufs = append(s.bufs, make([]T, 0, c))
+		n++
+	}
+	b := &s.bufs[n-1]
+	*b = (*b)[:len(*b)+1]
+	return &(*b)[len(*b)-1]
+}
+
+// count grows a counting slice by one (see walker.noDefs).
+func count[T any](s []*T, zero *[]*T) []*T {
+	if len(s) == len(*zero) {
+		*zero = make([]*T, 2*len(*zero)+8)
+	}
+	return (*zero)[:len(s)+1]
+}
+
+// cut returns the next n elements of all, with length 0 and capacity n (nil when n is 0), and
+// moves *off past them.
+func cut[T any](all []T, off *int, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	s := all[*off : *off : *off+n]
+	*off += n
+	return s
+}
+
+// finish fills Symbol.Defs, SelectedBy and ImpliedBy, each cut to its size from one array, in
+// the order of the walk.
+func (w *walker) finish() {
+	nd, ne := 0, 0
+	for _, b := range w.syms.bufs {
+		for i := range b {
+			nd += len(b[i].Defs)
+			ne += len(b[i].SelectedBy) + len(b[i].ImpliedBy)
+		}
+	}
+	defs, edges := make([]*Def, nd), make([]*Edge, ne)
+	od, oe := 0, 0
+	for _, b := range w.syms.bufs {
+		for i := range b {
+			s := &b[i]
+			s.Defs = cut(defs, &od, len(s.Defs))
+			s.SelectedBy = cut(edges, &oe, len(s.SelectedBy))
+			s.ImpliedBy = cut(edges, &oe, len(s.ImpliedBy))
+		}
+	}
+	for _, b := range w.defs.bufs {
+		for i := range b {
+			d := &b[i]
+			d.Symbol.Defs = append(d.Symbol.Defs, d)
+		}
+	}
+	syms := w.ld.t.Symbols
+	for _, b := range w.selects.bufs {
+		for i := range b {
+			s := syms[b[i].Prop.Symbol]
+			s.SelectedBy = append(s.SelectedBy, &b[i])
+		}
+	}
+	for _, b := range w.implies.bufs {
+		for i := range b {
+			s := syms[b[i].Prop.Symbol]
+			s.ImpliedBy = append(s.ImpliedBy, &b[i])
+		}
+	}
+}
+
+// and is And with the node from the slab.
+func (w *walker) and(x, y *Expr) *Expr {
+	switch {
+	case x == nil:
+		return y
+	case y == nil:
+		return x
+	}
+	e := w.exprs.new()
+	*e = Expr{Op: OpAnd, X: x, Y: y}
+	if x.File == y.File {
+		e.File, e.Range = x.File, Range{x.Range.Start, y.Range.End}
+	}
+	return e
 }
 
 // errorf records a resolution problem; off the source chain it is only a warning, since
@@ -467,7 +587,8 @@ func (w *walker) sym(name string) *Symbol {
 	t := w.ld.t
 	s := t.Symbols[name]
 	if s == nil {
-		s = &Symbol{Name: name}
+		s = w.syms.new()
+		s.Name = name
 		t.Symbols[name] = s
 	}
 	return s
@@ -485,7 +606,8 @@ func (w *walker) resolve(e *Expr) *Expr {
 		}
 		w.ld.x.line = e.Range.Start.Line
 		v, u := w.ld.x.expand(e.Name, nil, 0)
-		c := *e
+		c := w.exprs.new()
+		*c = *e
 		c.Unknown, c.Macro = u, false
 		if u == "" {
 			c.Name = v
@@ -493,15 +615,16 @@ func (w *walker) resolve(e *Expr) *Expr {
 				c.Name = strings.TrimSpace(v)
 			}
 		}
-		return &c
+		return c
 	}
 	x, y := w.resolve(e.X), w.resolve(e.Y)
 	if x == e.X && y == e.Y {
 		return e
 	}
-	c := *e
+	c := w.exprs.new()
+	*c = *e
 	c.X, c.Y = x, y
-	return &c
+	return c
 }
 
 // refIndex is built on first use: Load itself does not need the uses of symbols, an editor
@@ -604,7 +727,7 @@ func (t *Tree) Referenced() []string {
 func (w *walker) ownDeps(n *Node) *Expr {
 	var e *Expr
 	for _, d := range n.Depends {
-		e = And(e, w.resolve(d.Expr))
+		e = w.and(e, w.resolve(d.Expr))
 	}
 	return e
 }
@@ -618,28 +741,31 @@ func (w *walker) nodes(file string, ns []*Node, c ctx) {
 		switch n.Kind {
 		case KindConfig, KindMenuconfig:
 			s := w.sym(n.Name)
-			d := &Def{Symbol: s, File: file, Node: n, Dep: And(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
-			s.Defs = append(s.Defs, d)
+			d := w.defs.new()
+			*d = Def{Symbol: s, File: file, Node: n, Dep: w.and(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
+			s.Defs = count(s.Defs, &w.noDefs)
 			for _, r := range n.Selects {
 				ts := w.sym(r.Symbol)
-				ts.SelectedBy = append(ts.SelectedBy, &Edge{From: d, Prop: r, Cond: And(d.Dep, w.resolve(r.If))})
+				*w.selects.new() = Edge{From: d, Prop: r, Cond: w.and(d.Dep, w.resolve(r.If))}
+				ts.SelectedBy = count(ts.SelectedBy, &w.noEdges)
 			}
 			for _, r := range n.Implies {
 				ts := w.sym(r.Symbol)
-				ts.ImpliedBy = append(ts.ImpliedBy, &Edge{From: d, Prop: r, Cond: And(d.Dep, w.resolve(r.If))})
+				*w.implies.new() = Edge{From: d, Prop: r, Cond: w.and(d.Dep, w.resolve(r.If))}
+				ts.ImpliedBy = count(ts.ImpliedBy, &w.noEdges)
 			}
 			if n.HasOption("modules") && w.onChain {
 				t.Modules = n.Name
 			}
 		case KindChoice, KindMenu:
-			cc := ctx{dep: And(c.dep, w.ownDeps(n)), parents: appendNode(c.parents, n), choice: c.choice}
+			cc := ctx{dep: w.and(c.dep, w.ownDeps(n)), parents: w.parents.push(c.parents, n), choice: c.choice}
 			if n.Kind == KindChoice {
 				cc.choice = n
 			}
 			w.nodes(file, n.Children, cc)
 		case KindComment:
 		case KindIf:
-			cc := ctx{dep: And(c.dep, w.resolve(n.Cond)), parents: appendNode(c.parents, n), choice: c.choice}
+			cc := ctx{dep: w.and(c.dep, w.resolve(n.Cond)), parents: w.parents.push(c.parents, n), choice: c.choice}
 			w.nodes(file, n.Children, cc)
 		case KindAssign:
 			name, _ := x.expand(n.Name, nil, 0)
@@ -652,11 +778,15 @@ func (w *walker) nodes(file string, ns []*Node, c ctx) {
 	}
 }
 
-func appendNode(ps []*Node, n *Node) []*Node {
-	out := make([]*Node, len(ps)+1)
-	copy(out, ps)
-	out[len(ps)] = n
-	return out
+// push returns ps followed by n, a new slice cut from c (capacity capped to its length).
+func (c *cuts[T]) push(ps []T, n T) []T {
+	l := len(ps) + 1
+	if cap(c.buf)-len(c.buf) < l {
+		c.buf = make([]T, 0, max(l, 256))
+	}
+	i := len(c.buf)
+	c.buf = append(append(c.buf, ps...), n)
+	return c.buf[i : i+l : i+l]
 }
 
 func (w *walker) source(file string, n *Node, c ctx) {
@@ -667,7 +797,8 @@ func (w *walker) source(file string, n *Node, c ctx) {
 	if len(w.ld.x.missing) > 0 {
 		unset = " ($(" + strings.Join(w.ld.x.missing, "), $(") + ") not set)"
 	}
-	src := &Source{File: file, Node: n, Path: p}
+	src := w.sources.new()
+	*src = Source{File: file, Node: n, Path: p}
 	t.Sources = append(t.Sources, src)
 	optional := n.Keyword == "osource" || n.Keyword == "orsource"
 	if unknown != "" {
@@ -684,10 +815,10 @@ func (w *walker) source(file string, n *Node, c ctx) {
 		w.errorf(file, n.TextRange, "source \""+p+"\" is outside the tree")
 		return
 	}
-	targets := []string{p}
+	var targets []string
 	if strings.ContainsAny(p, "*?[") { // Kconfiglib-style globbing
 		m, _ := filepath.Glob(filepath.Join(w.ld.root, filepath.FromSlash(p)))
-		targets = targets[:0]
+		targets = w.targets.push(nil, p)[:0]
 		for _, f := range m {
 			if r, err := filepath.Rel(w.ld.root, f); err == nil {
 				targets = append(targets, filepath.ToSlash(r))
@@ -706,10 +837,12 @@ func (w *walker) source(file string, n *Node, c ctx) {
 			src.Reason = "optional file not found"
 		}
 		return
+	} else {
+		targets = w.targets.push(nil, p)
 	}
 	if !w.onChain {
 		// Off the chain, follow only files the chain did not read.
-		var keep []string
+		keep := targets[:0]
 		for _, f := range targets {
 			if _, seen := t.Files[f]; !seen {
 				keep = append(keep, f)
@@ -717,6 +850,7 @@ func (w *walker) source(file string, n *Node, c ctx) {
 		}
 		targets = keep
 		if len(targets) == 0 {
+			targets = nil
 			src.Reason = "already read on the source chain"
 		}
 	}
