@@ -12,8 +12,14 @@ package index
 //	schema  uint64   FNV-64a of the Go type description of Index (dbSchema)
 //	length  uint64   payload length
 //	crc     uint32   CRC-32C of the payload
-//	payload: the string table (count, then each length, then the bytes of all strings), then
-//	         the Index value, each string as its uvarint number in the table.
+//	payload: the string table (its byte length, then each distinct string as its uvarint
+//	         length and its bytes, the empty string first), then the Index value, each string
+//	         as the uvarint offset of its entry in the table.
+//
+// Strings are referenced by offset, not by number, so that Load needs no table of its own: a
+// string is read where it lies in the file buffer, and points into it (the 6.12 index has
+// 133k distinct strings, whose table of string headers was 2 MB of fresh memory on every Load).
+// The table lists the most used strings first, which keeps their offsets short.
 //
 // The value encoding is generic: codecs compiled once per Go type by reflection that read and
 // write fields through their offsets, so they run at the speed of hand-written code (encoding/gob
@@ -43,6 +49,7 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"math"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,7 +60,7 @@ import (
 )
 
 // FormatVersion is the version of the file format; see the bump rule above.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // ErrStale says a saved index cannot be used (missing, truncated, corrupt, foreign format or
 // schema): rebuild it.
@@ -102,30 +109,12 @@ func Save(ix *Index, path string) error {
 	}
 	v := *ix
 	v.Format = FormatVersion
-	// About three distinct strings per item (path, name, sig); sizing the map avoids rehashing
-	// the long signatures as it grows.
-	e := &dbEncoder{strs: make(map[string]uint32, 3*len(ix.Items)+1024), list: make([]string, 1, 3*len(ix.Items)+1024)}
-	e.strs[""] = 0
-	e.buf = make([]byte, 0, 24*len(ix.Items)+64<<10)
+	e := newDBEncoder(len(ix.Items))
 	c.enc(e, unsafe.Pointer(&v))
-	if e.err != nil {
-		return e.err
+	payload, err := e.payload()
+	if err != nil {
+		return err
 	}
-
-	// The string table goes first, so the loader has it before the value.
-	size := 0
-	for _, s := range e.list {
-		size += len(s)
-	}
-	payload := make([]byte, 0, binary.MaxVarintLen64*(len(e.list)+1)+size+len(e.buf))
-	payload = binary.AppendUvarint(payload, uint64(len(e.list)))
-	for _, s := range e.list {
-		payload = binary.AppendUvarint(payload, uint64(len(s)))
-	}
-	for _, s := range e.list {
-		payload = append(payload, s...)
-	}
-	payload = append(payload, e.buf...)
 
 	var h [dbHeaderSize]byte
 	copy(h[:], dbMagic)
@@ -221,20 +210,45 @@ func decodeIndex(data []byte) (ix *Index, err error) {
 	return ix, nil
 }
 
+// dbEncoder writes a value without its strings: str numbers each distinct string and
+// remembers where its reference goes; payload then lays out the string table and writes the
+// references as offsets.
 type dbEncoder struct {
 	buf  []byte
-	strs map[string]uint32
-	list []string
+	strs map[string]uint32 // string -> number in list
+	list []string          // list[0] is ""
+	uses []uint32          // uses[i]: references to list[i]
+	refs []dbRef           // in buf order
 	err  error
 	// recent remembers strings by address: the many copies of one string (a file name, a
 	// kind, a parent path) share their bytes, and finding them here skips hashing.
 	recent [512]dbRecent
 }
 
+// dbRef is a string reference to write at buf[pos]: the offset of list[str].
+type dbRef struct {
+	pos, str uint32
+}
+
 type dbRecent struct {
 	p *byte
 	n int
 	i uint32
+}
+
+// newDBEncoder sizes the encoder for an index of items items: about three distinct strings
+// per item (path, name, sig) and eleven references; sizing the map avoids rehashing the long
+// signatures as it grows.
+func newDBEncoder(items int) *dbEncoder {
+	e := &dbEncoder{
+		strs: make(map[string]uint32, 3*items+1024),
+		list: make([]string, 1, 3*items+1024),
+		uses: make([]uint32, 1, 3*items+1024),
+		refs: make([]dbRef, 0, 12*items+1024),
+		buf:  make([]byte, 0, 12*items+64<<10),
+	}
+	e.strs[""] = 0
+	return e
 }
 
 func (e *dbEncoder) uvarint(v uint64) {
@@ -249,29 +263,80 @@ func (e *dbEncoder) varint(v int64) { e.uvarint(uint64(v<<1) ^ uint64(v>>63)) }
 
 func (e *dbEncoder) str(s string) {
 	if s == "" {
-		e.buf = append(e.buf, 0)
+		e.buf = append(e.buf, 0) // offset 0 is the empty string
 		return
 	}
 	p := unsafe.StringData(s)
 	r := &e.recent[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))%uintptr(len(e.recent))]
-	if r.p == p && r.n == len(s) {
-		e.uvarint(uint64(r.i))
+	if r.p != p || r.n != len(s) {
+		i, ok := e.strs[s]
+		if !ok {
+			i = uint32(len(e.list))
+			e.strs[s] = i
+			e.list = append(e.list, s)
+			e.uses = append(e.uses, 0)
+		}
+		*r = dbRecent{p, len(s), i}
+	}
+	e.uses[r.i]++
+	if len(e.buf) > math.MaxUint32 {
+		e.err = errors.New("index database: value too large")
 		return
 	}
-	i, ok := e.strs[s]
-	if !ok {
-		i = uint32(len(e.list))
-		e.strs[s] = i
-		e.list = append(e.list, s)
-	}
-	*r = dbRecent{p, len(s), i}
-	e.uvarint(uint64(i))
+	e.refs = append(e.refs, dbRef{uint32(len(e.buf)), r.i})
 }
+
+// payload returns the string table followed by the value with its string references.
+func (e *dbEncoder) payload() ([]byte, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	// The most used strings first, then in order of first use (which is deterministic: maps
+	// are written in key order).
+	order := make([]uint32, len(e.list)-1)
+	for i := range order {
+		order[i] = uint32(i + 1)
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		if c := cmp.Compare(e.uses[b], e.uses[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	off := make([]uint64, len(e.list))
+	table := uint64(1) // the empty string: its length, 0
+	for _, i := range order {
+		off[i] = table
+		n := uint64(len(e.list[i]))
+		table += uint64(dbUvarintLen(n)) + n
+	}
+	value := len(e.buf)
+	for _, r := range e.refs {
+		value += dbUvarintLen(off[r.str])
+	}
+	payload := make([]byte, 0, dbUvarintLen(table)+int(table)+value)
+	payload = binary.AppendUvarint(payload, table)
+	payload = append(payload, 0)
+	for _, i := range order {
+		payload = binary.AppendUvarint(payload, uint64(len(e.list[i])))
+		payload = append(payload, e.list[i]...)
+	}
+	prev := 0
+	for _, r := range e.refs {
+		payload = append(payload, e.buf[prev:r.pos]...)
+		payload = binary.AppendUvarint(payload, off[r.str])
+		prev = int(r.pos)
+	}
+	payload = append(payload, e.buf[prev:]...)
+	return payload, nil
+}
+
+func dbUvarintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
 
 type dbDecoder struct {
 	buf  []byte
 	pos  int
-	strs []string
+	strs []byte // the string table
 	err  error
 }
 
@@ -302,13 +367,32 @@ func (d *dbDecoder) varint() int64 {
 	return int64(u>>1) ^ -int64(u&1)
 }
 
+// str reads a string reference. The string points into the file's buffer, which is never
+// written again.
 func (d *dbDecoder) str() string {
-	i := d.uvarint()
-	if i >= uint64(len(d.strs)) {
-		d.fail("bad string number")
+	off := d.uvarint()
+	t := d.strs
+	if off >= uint64(len(t)) {
+		d.fail("bad string offset")
 		return ""
 	}
-	return d.strs[i]
+	n, at := uint64(t[off]), off+1
+	if n >= 0x80 {
+		v, k := binary.Uvarint(t[off:])
+		if k <= 0 {
+			d.fail("bad string length")
+			return ""
+		}
+		n, at = v, off+uint64(k)
+	}
+	if n > uint64(len(t))-at {
+		d.fail("string past the table")
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String(&t[at], int(n))
 }
 
 // length reads a slice or map length+1; n < 0 is nil. Each element takes at least min bytes,
@@ -326,38 +410,15 @@ func (d *dbDecoder) length(min int) int {
 	return int(n)
 }
 
-// readStrings reads the string table. The strings point into the file's buffer, which is
-// never written again: one allocation for all of them.
+// readStrings reads the string table: it stays where it is in the buffer.
 func (d *dbDecoder) readStrings() {
 	n := d.uvarint()
-	if n == 0 || n > uint64(len(d.buf)-d.pos) {
+	if n == 0 || n > uint64(len(d.buf)-d.pos) || d.buf[d.pos] != 0 {
 		d.fail("bad string table")
 		return
 	}
-	lens := make([]int, n)
-	total := 0
-	for i := range lens {
-		l := d.uvarint()
-		if l > uint64(len(d.buf)) {
-			d.fail("bad string length")
-			return
-		}
-		lens[i] = int(l)
-		total += int(l)
-	}
-	if total > len(d.buf)-d.pos {
-		d.fail("string table past the end")
-		return
-	}
-	d.strs = make([]string, n)
-	p := d.pos
-	for i, l := range lens {
-		if l > 0 {
-			d.strs[i] = unsafe.String(&d.buf[p], l)
-		}
-		p += l
-	}
-	d.pos = p
+	d.strs = d.buf[d.pos : d.pos+int(n) : d.pos+int(n)]
+	d.pos += int(n)
 }
 
 // dbCodec encodes and decodes a value of one Go type at a pointer.

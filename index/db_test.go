@@ -556,13 +556,18 @@ func TestDBUnencodable(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := later{P: &Item{Name: "x"}, A: [2]int8{-1, 2}, M: map[int][]map[string]uint16{-3: {{"a": 7}, nil}, 4: nil}, F: -1.5, B: []byte{}, U: 1 << 63, I64: -1 << 63}
-	e := &dbEncoder{strs: map[string]uint32{"": 0}, list: []string{""}}
+	e := newDBEncoder(0)
 	c.enc(e, reflect.ValueOf(&want).UnsafePointer())
-	d := &dbDecoder{buf: e.buf, strs: e.list}
+	payload, err := e.payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &dbDecoder{buf: payload}
+	d.readStrings()
 	var got later
 	c.dec(d, reflect.ValueOf(&got).UnsafePointer())
-	if d.err != nil || d.pos != len(e.buf) {
-		t.Fatalf("decode: %v at %d of %d", d.err, d.pos, len(e.buf))
+	if d.err != nil || d.pos != len(payload) {
+		t.Fatalf("decode: %v at %d of %d", d.err, d.pos, len(payload))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
