@@ -42,7 +42,8 @@ type Options struct {
 	Listing *dirent.Snapshot
 	// ReuseBuffers promises that Parsed keeps no reference to a file's bytes once it returns:
 	// files are then read into recycled buffers (ParseFile copies what it keeps), which
-	// spares a short-lived process the fresh memory of every file's bytes.
+	// spares a short-lived process the fresh memory of every file's bytes. Without Parsed,
+	// nothing can keep them: the buffers are recycled whatever ReuseBuffers says.
 	ReuseBuffers bool
 }
 
@@ -203,9 +204,10 @@ func Load(root string, opts Options) (*Tree, error) {
 			return nil, err
 		}
 	}
-	t := &Tree{Root: root, Files: map[string]*File{}, OnChain: map[string]bool{}, Symbols: map[string]*Symbol{}}
+	t := &Tree{Root: root}
+	// Without Parsed nothing keeps a file's bytes: the buffers can be recycled.
 	ld := &loader{t: t, root: root, cache: map[string]*parsed{}, env: env, overlay: opts.Overlay, hook: opts.Parsed,
-		listing: opts.Listing, reuse: opts.ReuseBuffers}
+		listing: opts.Listing, reuse: opts.ReuseBuffers || opts.Parsed == nil}
 	ld.cond = sync.NewCond(&ld.mu)
 	for range runtime.GOMAXPROCS(0) {
 		go ld.worker()
@@ -226,22 +228,22 @@ func Load(root string, opts Options) (*Tree, error) {
 	w := &walker{ld: ld, onChain: true}
 	w.file("Kconfig", ctx{}, nil, "")
 	if opts.AllFiles {
-		var rest []string
-		for _, rel := range <-listed {
-			if !t.OnChain[rel] {
+		all := <-listed
+		rest := all[:0]
+		for _, rel := range all {
+			if p := ld.peek(rel); p == nil || !p.onChain {
 				rest = append(rest, rel)
 			}
 		}
-		sort.Slice(rest, func(i, j int) bool {
-			di, dj := strings.Count(rest[i], "/"), strings.Count(rest[j], "/")
-			if di != dj {
-				return di < dj
+		slices.SortFunc(rest, func(a, b string) int {
+			if da, db := strings.Count(a, "/"), strings.Count(b, "/"); da != db {
+				return da - db
 			}
-			return rest[i] < rest[j]
+			return strings.Compare(a, b)
 		})
 		w.onChain = false
 		for _, f := range rest {
-			if _, seen := t.Files[f]; !seen {
+			if p := ld.peek(f); p == nil || !p.walked {
 				w.file(f, ctx{}, nil, "")
 			}
 		}
@@ -291,12 +293,23 @@ func walkKconfig(root string, visit func(rel string)) {
 }
 
 type parsed struct {
-	queued  bool // in the high-priority queue (under loader.mu)
-	started bool // taken by a worker (under loader.mu)
-	done    chan struct{}
+	queued  bool           // in the high-priority queue (under loader.mu)
+	started bool           // taken by a worker (under loader.mu)
+	done    sync.WaitGroup // done when parsed
 	file    *File
 	errs    []Error
 	err     error
+	// For the walker only: the file is in Tree.Files (walked), on the source chain.
+	walked, onChain bool
+}
+
+// wait returns once p is parsed.
+func (p *parsed) wait() { p.done.Wait() }
+
+// wait returns p's error once it is parsed.
+func wait(p *parsed) error {
+	p.wait()
+	return p.err
 }
 
 type loader struct {
@@ -304,9 +317,10 @@ type loader struct {
 	root    string
 	mu      sync.Mutex
 	cache   map[string]*parsed
+	parsed  slab[parsed] // the values of cache (under mu)
 	cond    *sync.Cond
-	hi      []string // files the walk needs
-	lo      []string // files of the AllFiles listing
+	hi      fifo // files the walk needs
+	lo      fifo // files of the AllFiles listing
 	stop    bool
 	env     map[string]string
 	overlay map[string][]byte
@@ -330,16 +344,17 @@ func (ld *loader) queue(rel string, high bool) *parsed {
 	defer ld.mu.Unlock()
 	p := ld.cache[rel]
 	if p == nil {
-		p = &parsed{done: make(chan struct{})}
+		p = ld.parsed.new()
+		p.done.Add(1)
 		ld.cache[rel] = p
 	} else if p.queued || !high {
 		return p
 	}
 	if high {
 		p.queued = true
-		ld.hi = append(ld.hi, rel)
+		ld.hi.push(rel)
 	} else {
-		ld.lo = append(ld.lo, rel)
+		ld.lo.push(rel)
 	}
 	ld.cond.Signal()
 	return p
@@ -350,7 +365,7 @@ func (ld *loader) queue(rel string, high bool) *parsed {
 func (ld *loader) worker() {
 	for {
 		ld.mu.Lock()
-		for len(ld.hi) == 0 && len(ld.lo) == 0 && !ld.stop {
+		for ld.hi.empty() && ld.lo.empty() && !ld.stop {
 			ld.cond.Wait()
 		}
 		if ld.stop {
@@ -358,10 +373,10 @@ func (ld *loader) worker() {
 			return
 		}
 		var rel string
-		if len(ld.hi) > 0 {
-			rel, ld.hi = ld.hi[0], ld.hi[1:]
+		if !ld.hi.empty() {
+			rel = ld.hi.pop()
 		} else {
-			rel, ld.lo = ld.lo[0], ld.lo[1:]
+			rel = ld.lo.pop()
 		}
 		p := ld.cache[rel]
 		run := !p.started
@@ -371,6 +386,33 @@ func (ld *loader) worker() {
 			ld.parse(rel, p)
 		}
 	}
+}
+
+// peek returns the entry of rel if it has one, nil else.
+func (ld *loader) peek(rel string) *parsed {
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
+	return ld.cache[rel]
+}
+
+// fifo is a queue of paths whose array is reused once emptied.
+type fifo struct {
+	q    []string
+	head int
+}
+
+func (f *fifo) empty() bool { return f.head == len(f.q) }
+
+func (f *fifo) push(s string) { f.q = append(f.q, s) }
+
+func (f *fifo) pop() string {
+	s := f.q[f.head]
+	f.head++
+	if f.head == len(f.q) {
+		clear(f.q)
+		f.q, f.head = f.q[:0], 0
+	}
+	return s
 }
 
 // readBufs recycles the file buffers of Options.ReuseBuffers.
@@ -396,12 +438,19 @@ func (ld *loader) parse(rel string, p *parsed) {
 		}
 	}
 	p.err = err
-	close(p.done)
+	file := p.file
+	p.done.Done()
 	if err != nil {
 		return
 	}
-	px := newExpander(ld.env)
-	p.file.Walk(func(n *Node) bool {
+	px := expander{env: ld.env} // no variables: only the environment is known here
+	ld.prefetch(rel, file.Nodes, &px)
+}
+
+// prefetch queues the files that the source statements among ns read, when their path needs
+// no variable.
+func (ld *loader) prefetch(rel string, ns []*Node, px *expander) {
+	for _, n := range ns {
 		if n.Kind == KindSource && !strings.ContainsAny(n.Text, "*?[") {
 			s, u := px.expand(n.Text, nil, 0)
 			if u == "" && s != "" {
@@ -411,8 +460,8 @@ func (ld *loader) parse(rel string, p *parsed) {
 				ld.get(path.Clean(s)) // a missing file is reported when the walk gets there
 			}
 		}
-		return true
-	})
+		ld.prefetch(rel, n.Children, px)
+	}
 }
 
 type ctx struct {
@@ -436,10 +485,6 @@ type walker struct {
 	sources slab[Source]
 	parents cuts[*Node]
 	targets cuts[string]
-	// While walking, Symbol.Defs, SelectedBy and ImpliedBy only count: their elements are
-	// nil, cut from these shared arrays. finish gives each its exact array.
-	noDefs  []*Def
-	noEdges []*Edge
 }
 
 // slab hands out values of T from arrays it allocates, growing from small ones (a fixture of
@@ -469,7 +514,8 @@ func (s *slab[T]) new() *T {
 	return &(*b)[len(*b)-1]
 }
 
-// count grows a counting slice by one (see walker.noDefs).
+// count grows by one a slice that only counts: its elements are nil, in the array *zero
+// shared by all such slices.
 func count[T any](s []*T, zero *[]*T) []*T {
 	if len(s) == len(*zero) {
 		*zero = make([]*T, 2*len(*zero)+8)
@@ -488,16 +534,72 @@ func cut[T any](all []T, off *int, n int) []T {
 	return s
 }
 
-// finish fills Symbol.Defs, SelectedBy and ImpliedBy, each cut to its size from one array, in
-// the order of the walk.
+// finish builds the symbol table once the walk is over, when the number of definitions
+// sizes the map (every definition but a few redefinitions is a symbol of its own; the names
+// only selected or implied are few): no growth of a 20,000-entry map. Defs, SelectedBy and
+// ImpliedBy are counted first, then cut to size from one array each, and filled in the order
+// of the walk.
 func (w *walker) finish() {
-	nd, ne := 0, 0
-	for _, b := range w.syms.bufs {
-		for i := range b {
-			nd += len(b[i].Defs)
-			ne += len(b[i].SelectedBy) + len(b[i].ImpliedBy)
+	t := w.ld.t
+	t.Files = make(map[string]*File, len(t.Order))
+	non := 0
+	w.ld.mu.Lock()
+	for _, rel := range t.Order {
+		p := w.ld.cache[rel]
+		t.Files[rel] = p.file
+		if p.onChain {
+			non++
 		}
 	}
+	t.OnChain = make(map[string]bool, non)
+	for _, rel := range t.Order {
+		if w.ld.cache[rel].onChain {
+			t.OnChain[rel] = true
+		}
+	}
+	w.ld.mu.Unlock()
+
+	nd := 0
+	for _, b := range w.defs.bufs {
+		nd += len(b)
+	}
+	syms := make(map[string]*Symbol, nd)
+	w.ld.t.Symbols = syms
+	sym := func(name string) *Symbol {
+		s := syms[name]
+		if s == nil {
+			s = w.syms.new()
+			s.Name = name
+			syms[name] = s
+		}
+		return s
+	}
+	// Count, with slices of nil elements sharing one array.
+	var noDefs []*Def
+	var noEdges []*Edge
+	for _, b := range w.defs.bufs {
+		for i := range b {
+			s := sym(b[i].Node.Name)
+			b[i].Symbol = s
+			s.Defs = count(s.Defs, &noDefs)
+		}
+	}
+	ne := 0
+	for _, b := range w.selects.bufs {
+		ne += len(b)
+		for i := range b {
+			s := sym(b[i].Prop.Symbol)
+			s.SelectedBy = count(s.SelectedBy, &noEdges)
+		}
+	}
+	for _, b := range w.implies.bufs {
+		ne += len(b)
+		for i := range b {
+			s := sym(b[i].Prop.Symbol)
+			s.ImpliedBy = count(s.ImpliedBy, &noEdges)
+		}
+	}
+	// Cut.
 	defs, edges := make([]*Def, nd), make([]*Edge, ne)
 	od, oe := 0, 0
 	for _, b := range w.syms.bufs {
@@ -508,13 +610,13 @@ func (w *walker) finish() {
 			s.ImpliedBy = cut(edges, &oe, len(s.ImpliedBy))
 		}
 	}
+	// Fill.
 	for _, b := range w.defs.bufs {
 		for i := range b {
 			d := &b[i]
 			d.Symbol.Defs = append(d.Symbol.Defs, d)
 		}
 	}
-	syms := w.ld.t.Symbols
 	for _, b := range w.selects.bufs {
 		for i := range b {
 			s := syms[b[i].Prop.Symbol]
@@ -561,7 +663,7 @@ func (w *walker) file(rel string, c ctx, from *Source, note string) {
 		}
 	}
 	p := w.ld.get(rel)
-	<-p.done
+	p.wait()
 	if p.err != nil {
 		if from != nil {
 			w.errorf(from.File, from.Node.TextRange, "can't open file \""+rel+"\": "+p.err.Error())
@@ -570,28 +672,17 @@ func (w *walker) file(rel string, c ctx, from *Source, note string) {
 		}
 		return
 	}
-	if _, seen := t.Files[rel]; !seen {
-		t.Files[rel] = p.file
+	if !p.walked { // Tree.Files and OnChain are made from the flags at the end
+		p.walked = true
 		t.Order = append(t.Order, rel)
 		t.Errors = append(t.Errors, p.errs...)
 	}
 	if w.onChain {
-		t.OnChain[rel] = true
+		p.onChain = true
 	}
 	w.stack = append(w.stack, rel)
 	w.nodes(rel, p.file.Nodes, c)
 	w.stack = w.stack[:len(w.stack)-1]
-}
-
-func (w *walker) sym(name string) *Symbol {
-	t := w.ld.t
-	s := t.Symbols[name]
-	if s == nil {
-		s = w.syms.new()
-		s.Name = name
-		t.Symbols[name] = s
-	}
-	return s
 }
 
 // resolve returns e with its macro words expanded (a copy when anything changed).
@@ -740,19 +831,14 @@ func (w *walker) nodes(file string, ns []*Node, c ctx) {
 		x.line = n.Range.Start.Line
 		switch n.Kind {
 		case KindConfig, KindMenuconfig:
-			s := w.sym(n.Name)
+			// Symbol and the symbols' slices are for finish.
 			d := w.defs.new()
-			*d = Def{Symbol: s, File: file, Node: n, Dep: w.and(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
-			s.Defs = count(s.Defs, &w.noDefs)
+			*d = Def{File: file, Node: n, Dep: w.and(c.dep, w.ownDeps(n)), Parents: c.parents, Choice: c.choice, OnChain: w.onChain}
 			for _, r := range n.Selects {
-				ts := w.sym(r.Symbol)
 				*w.selects.new() = Edge{From: d, Prop: r, Cond: w.and(d.Dep, w.resolve(r.If))}
-				ts.SelectedBy = count(ts.SelectedBy, &w.noEdges)
 			}
 			for _, r := range n.Implies {
-				ts := w.sym(r.Symbol)
 				*w.implies.new() = Edge{From: d, Prop: r, Cond: w.and(d.Dep, w.resolve(r.If))}
-				ts.ImpliedBy = count(ts.ImpliedBy, &w.noEdges)
 			}
 			if n.HasOption("modules") && w.onChain {
 				t.Modules = n.Name
@@ -825,7 +911,7 @@ func (w *walker) source(file string, n *Node, c ctx) {
 			}
 		}
 		sort.Strings(targets)
-	} else if pf := w.ld.get(p); func() bool { <-pf.done; return pf.err != nil }() {
+	} else if pf := w.ld.get(p); wait(pf) != nil {
 		switch {
 		case !errors.Is(pf.err, fs.ErrNotExist):
 			src.Reason = pf.err.Error()
@@ -844,7 +930,7 @@ func (w *walker) source(file string, n *Node, c ctx) {
 		// Off the chain, follow only files the chain did not read.
 		keep := targets[:0]
 		for _, f := range targets {
-			if _, seen := t.Files[f]; !seen {
+			if p := w.ld.peek(f); p == nil || !p.walked {
 				keep = append(keep, f)
 			}
 		}

@@ -192,3 +192,36 @@ func TestEdgesOfTree(t *testing.T) {
 		t.Errorf("%d selects for %d edges, %d implies for %d edges, %d definitions", nsel, len(sel), nimp, len(imp), ndefs)
 	}
 }
+
+// Without a Parsed hook Load recycles its read buffers as with ReuseBuffers; with a hook (and
+// no ReuseBuffers) every file has fresh bytes. Both give the same files, errors and symbols.
+func TestLoadRecyclesWithoutHook(t *testing.T) {
+	root := kerneltest.Tree(t, "6.12")
+	fresh, err := Load(root, Options{AllFiles: true, Parsed: func(string, []byte, *File, []Error) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recycled, err := Load(root, Options{AllFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh.Files) < 1000 || len(fresh.Files) != len(recycled.Files) {
+		t.Fatalf("%d files, %d recycled", len(fresh.Files), len(recycled.Files))
+	}
+	for rel, f := range fresh.Files {
+		if diff := cmp.Diff(f, recycled.Files[rel]); diff != "" {
+			t.Fatalf("%s (-fresh +recycled):\n%s", rel, diff)
+		}
+	}
+	if diff := cmp.Diff(fresh.Errors, recycled.Errors); diff != "" {
+		t.Errorf("errors (-fresh +recycled):\n%s", diff)
+	}
+	if len(fresh.Symbols) != len(recycled.Symbols) {
+		t.Fatalf("%d symbols, %d recycled", len(fresh.Symbols), len(recycled.Symbols))
+	}
+	for name := range fresh.Symbols {
+		if a, b := renderSym(fresh.Symbols[name]), renderSym(recycled.Symbols[name]); a != b {
+			t.Fatalf("symbol %s:\n%s\nrecycled:\n%s", name, a, b)
+		}
+	}
+}
