@@ -407,10 +407,19 @@ func (d *dbDecoder) fail(msg string) {
 }
 
 func (d *dbDecoder) uvarint() uint64 {
-	if d.pos < len(d.buf) && d.buf[d.pos] < 0x80 {
-		v := d.buf[d.pos]
-		d.pos++
-		return uint64(v)
+	// One to three bytes cover the lengths, ints and string offsets (a table under 2 MB).
+	b, i := d.buf, d.pos
+	if i < len(b) && b[i] < 0x80 {
+		d.pos = i + 1
+		return uint64(b[i])
+	}
+	if i+1 < len(b) && b[i+1] < 0x80 {
+		d.pos = i + 2
+		return uint64(b[i]&0x7f) | uint64(b[i+1])<<7
+	}
+	if i+2 < len(b) && b[i+2] < 0x80 {
+		d.pos = i + 3
+		return uint64(b[i]&0x7f) | uint64(b[i+1]&0x7f)<<7 | uint64(b[i+2])<<14
 	}
 	v, n := binary.Uvarint(d.buf[d.pos:])
 	if n <= 0 {
@@ -485,6 +494,29 @@ type dbCodec struct {
 	enc func(e *dbEncoder, p unsafe.Pointer)
 	dec func(d *dbDecoder, p unsafe.Pointer)
 	min int // minimum encoded size, to bound lengths read from a file
+	// kind lets a struct's loop code a string, int or bool itself rather than call enc/dec.
+	kind dbKind
+	// fields are a struct's leaves, nested structs flattened (once the struct is compiled).
+	fields []dbField
+	flat   bool
+}
+
+// dbKind is what a struct's loop does for a field: call the codec, or code a leaf inline.
+type dbKind uint8
+
+const (
+	dbCall dbKind = iota
+	dbString
+	dbInt
+	dbBool
+)
+
+// dbField is a leaf of a struct at its offset from the struct's start. Item holds 18 of them
+// (its Loc and two Pos flattened): one loop over them is twice as fast as a call per field.
+type dbField struct {
+	off  uintptr
+	kind dbKind
+	c    *dbCodec
 }
 
 var (
@@ -549,9 +581,11 @@ func dbCompile(t reflect.Type, seen map[reflect.Type]*dbCodec, top bool) (*dbCod
 	seen[t] = c
 	switch t.Kind() {
 	case reflect.String:
+		c.kind = dbString
 		c.enc = func(e *dbEncoder, p unsafe.Pointer) { e.str(*(*string)(p)) }
 		c.dec = func(d *dbDecoder, p unsafe.Pointer) { *(*string)(p) = d.str() }
 	case reflect.Bool:
+		c.kind = dbBool
 		c.enc = func(e *dbEncoder, p unsafe.Pointer) {
 			if *(*bool)(p) {
 				e.buf = append(e.buf, 1)
@@ -562,6 +596,9 @@ func dbCompile(t reflect.Type, seen map[reflect.Type]*dbCodec, top bool) (*dbCod
 		c.dec = func(d *dbDecoder, p unsafe.Pointer) { *(*bool)(p) = d.uvarint() != 0 }
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		c.enc, c.dec = dbIntCodec(t.Kind())
+		if t.Kind() == reflect.Int {
+			c.kind = dbInt
+		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		c.enc, c.dec = dbUintCodec(t.Kind())
 	case reflect.Float64:
@@ -664,11 +701,7 @@ func dbUintCodec(k reflect.Kind) (func(*dbEncoder, unsafe.Pointer), func(*dbDeco
 }
 
 func dbCompileStruct(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec, top bool) error {
-	type field struct {
-		off uintptr
-		c   *dbCodec
-	}
-	var fields []field
+	var fields []dbField
 	c.min = 0
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -682,20 +715,58 @@ func dbCompileStruct(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec,
 		if err != nil {
 			return fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
 		}
-		fields = append(fields, field{f.Offset, fc})
 		c.min += fc.min
-	}
-	c.enc = func(e *dbEncoder, p unsafe.Pointer) {
-		for _, f := range fields {
-			f.c.enc(e, unsafe.Add(p, f.off))
+		if !fc.flat { // a leaf, or a struct still being compiled (a recursive type)
+			fields = append(fields, dbField{f.Offset, fc.kind, fc})
+			continue
+		}
+		for _, sub := range fc.fields {
+			sub.off += f.Offset
+			fields = append(fields, sub)
 		}
 	}
-	c.dec = func(d *dbDecoder, p unsafe.Pointer) {
-		for _, f := range fields {
-			f.c.dec(d, unsafe.Add(p, f.off))
-		}
-	}
+	c.fields, c.flat = fields, true
+	c.enc = func(e *dbEncoder, p unsafe.Pointer) { dbEncodeFields(e, fields, p) }
+	c.dec = func(d *dbDecoder, p unsafe.Pointer) { dbDecodeFields(d, fields, p) }
 	return nil
+}
+
+func dbEncodeFields(e *dbEncoder, fields []dbField, p unsafe.Pointer) {
+	for i := range fields {
+		f := &fields[i]
+		q := unsafe.Add(p, f.off)
+		switch f.kind {
+		case dbString:
+			e.str(*(*string)(q))
+		case dbInt:
+			e.varint(int64(*(*int)(q)))
+		case dbBool:
+			if *(*bool)(q) {
+				e.buf = append(e.buf, 1)
+			} else {
+				e.buf = append(e.buf, 0)
+			}
+		default:
+			f.c.enc(e, q)
+		}
+	}
+}
+
+func dbDecodeFields(d *dbDecoder, fields []dbField, p unsafe.Pointer) {
+	for i := range fields {
+		f := &fields[i]
+		q := unsafe.Add(p, f.off)
+		switch f.kind {
+		case dbString:
+			*(*string)(q) = d.str()
+		case dbInt:
+			*(*int)(q) = int(d.varint())
+		case dbBool:
+			*(*bool)(q) = d.uvarint() != 0
+		default:
+			f.c.dec(d, q)
+		}
+	}
 }
 
 func dbCompileSlice(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec) error {
