@@ -82,12 +82,16 @@ func (x *expander) expand(s string, args []string, depth int) (string, string) {
 		return "", "macro expansion too deep"
 	}
 	var b strings.Builder
+	b.Grow(len(s)) // the usual result: a path or a name with a short value in it
 	unknown := ""
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '$' {
-			b.WriteByte(c)
-			i++
+		if s[i] != '$' {
+			j := strings.IndexByte(s[i:], '$')
+			if j < 0 {
+				j = len(s) - i
+			}
+			b.WriteString(s[i : i+j])
+			i += j
 			continue
 		}
 		if i+1 >= len(s) || s[i+1] != '(' {
@@ -121,10 +125,15 @@ func (x *expander) expand(s string, args []string, depth int) (string, string) {
 }
 
 func (x *expander) clause(s string, args []string, depth int) (string, string) {
-	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= len(args) {
-		return args[n-1], ""
+	// $(1), $(2)...: only a string starting with a digit or + can be a positive number (the
+	// check spares the error Atoi allocates for every other name).
+	if s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '+') {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= len(args) {
+			return args[n-1], ""
+		}
 	}
-	var parts []string
+	var buf [4]string
+	parts := buf[:0]
 	nest, prev := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -143,7 +152,8 @@ func (x *expander) clause(s string, args []string, depth int) (string, string) {
 	unknown := ""
 	name, u := x.expand(parts[0], args, depth)
 	unknown = u
-	var argv []string
+	var argvBuf [4]string
+	argv := argvBuf[:0]
 	for _, a := range parts[1:] {
 		v, u := x.expand(a, args, depth)
 		if unknown == "" {

@@ -147,12 +147,23 @@ func TestEdgesOfTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nsel, nimp, ndefs := checkEdges(t, tr)
+	if nsel < 10000 || ndefs < 10000 {
+		t.Errorf("%d selects, %d implies, %d definitions", nsel, nimp, ndefs)
+	}
+}
+
+// checkEdges checks that every select and imply of every definition is one edge of its
+// target, with the definition and the property, that no edge is anything else, and that
+// every definition is its symbol's; it returns the numbers of selects, implies and
+// definitions.
+func checkEdges(t testing.TB, tr *Tree) (nsel, nimp, ndefs int) {
+	t.Helper()
 	type key struct {
 		d *Def
 		r *Reverse
 	}
 	sel, imp := map[key]int{}, map[key]int{}
-	ndefs := 0
 	for name, s := range tr.Symbols {
 		for _, e := range s.SelectedBy {
 			if e.Prop.Symbol != name {
@@ -168,7 +179,6 @@ func TestEdgesOfTree(t *testing.T) {
 		}
 		ndefs += len(s.Defs)
 	}
-	nsel, nimp := 0, 0
 	for _, s := range tr.Symbols {
 		for _, d := range s.Defs {
 			if d.Symbol != s {
@@ -188,9 +198,46 @@ func TestEdgesOfTree(t *testing.T) {
 			}
 		}
 	}
-	if nsel != len(sel) || nimp != len(imp) || nsel < 10000 || ndefs < 10000 {
-		t.Errorf("%d selects for %d edges, %d implies for %d edges, %d definitions", nsel, len(sel), nimp, len(imp), ndefs)
+	if nsel != len(sel) || nimp != len(imp) {
+		t.Errorf("%d selects for %d edges, %d implies for %d edges", nsel, len(sel), nimp, len(imp))
 	}
+	return nsel, nimp, ndefs
+}
+
+// FuzzLoad loads a tree of two files (the root and a file it sources, both the fuzzed text
+// after a line of their own) from an overlay: no panic, every definition, select and imply
+// in the symbol table once, each symbol's slices capped.
+func FuzzLoad(f *testing.F) {
+	f.Add(walkSrc)
+	f.Add(walkSub)
+	f.Add(shareSrc)
+	f.Add("if A\nmenu \"m\"\ndepends on $(X)\nconfig B\nselect C if $(Y)\nendmenu\nendif\nX := y\nsource \"sub/Kconfig\"\n")
+	f.Add("choice\nconfig A\nbool \"a\"\nimply A\nendchoice\nrsource \"../x\"\nosource \"$(shell,x)\"\n")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, src string) {
+		tr, err := Load(dir, Options{AllFiles: true, Overlay: map[string][]byte{
+			"Kconfig":     []byte("source \"sub/Kconfig\"\n" + src),
+			"sub/Kconfig": []byte("config SUB\n" + src),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkEdges(t, tr)
+		for name, s := range tr.Symbols {
+			if s.Name != name || cap(s.Defs) != len(s.Defs) || cap(s.SelectedBy) != len(s.SelectedBy) || cap(s.ImpliedBy) != len(s.ImpliedBy) {
+				t.Fatalf("symbol %q: name %q, capacities %d/%d %d/%d %d/%d", name, s.Name, cap(s.Defs), len(s.Defs),
+					cap(s.SelectedBy), len(s.SelectedBy), cap(s.ImpliedBy), len(s.ImpliedBy))
+			}
+		}
+		for _, f := range tr.Order {
+			if tr.Files[f] == nil {
+				t.Fatalf("%s in Order, not in Files", f)
+			}
+		}
+		if len(tr.Files) != len(tr.Order) {
+			t.Fatalf("%d files, %d in Order", len(tr.Files), len(tr.Order))
+		}
+	})
 }
 
 // Without a Parsed hook Load recycles its read buffers as with ReuseBuffers; with a hook (and
