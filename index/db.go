@@ -393,10 +393,11 @@ func (e *dbEncoder) payload() ([]byte, error) {
 func dbUvarintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
 
 type dbDecoder struct {
-	buf  []byte
-	pos  int
-	strs []byte // the string table
-	err  error
+	buf    []byte
+	pos    int
+	strs   []byte // the string table
+	err    error
+	chunks map[*dbCodec]*dbChunk // see slab
 }
 
 func (d *dbDecoder) fail(msg string) {
@@ -643,13 +644,14 @@ func dbCompile(t reflect.Type, seen map[reflect.Type]*dbCodec, top bool) (*dbCod
 			e.buf = append(e.buf, 1)
 			ec.enc(e, q)
 		}
+		st := reflect.SliceOf(et)
 		c.dec = func(d *dbDecoder, p unsafe.Pointer) {
 			if d.uvarint() == 0 {
 				return
 			}
-			v := reflect.New(et)
-			ec.dec(d, v.UnsafePointer())
-			reflect.NewAt(t, p).Elem().Set(v)
+			q := d.slab(c, st, 1) // carved like a slice of one: the 51 *CrateFile
+			*(*unsafe.Pointer)(p) = q
+			ec.dec(d, q)
 		}
 	case reflect.Map:
 		return c, dbCompileMap(c, t, seen)
@@ -813,14 +815,62 @@ func dbCompileSlice(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec) 
 		if n < 0 {
 			return
 		}
-		v := dbSlab(t, n)
-		reflect.NewAt(t, p).Elem().Set(v)
-		data := v.UnsafePointer()
+		data := d.slab(c, t, n)
+		*(*dbSliceHeader)(p) = dbSliceHeader{data, n, n}
+		if ec.flat {
+			for i := 0; i < n && d.err == nil; i++ {
+				dbDecodeFields(d, ec.fields, unsafe.Add(data, uintptr(i)*size))
+			}
+			return
+		}
 		for i := 0; i < n && d.err == nil; i++ {
 			ec.dec(d, unsafe.Add(data, uintptr(i)*size))
 		}
 	}
 	return nil
+}
+
+// dbChunkBytes is the size of the chunks that small slices are carved from.
+const dbChunkBytes = 16 << 10
+
+// dbChunk is the chunk small slices of one type are carved from.
+type dbChunk struct {
+	base      unsafe.Pointer
+	used, cap int
+}
+
+// dbZeroBase is where empty slices point (as the runtime's own zerobase): not nil, no memory.
+var dbZeroBase uintptr
+
+// slab returns room for n zeroed elements of the slice type t, whose codec is c. Small slices
+// (the Aliases of an item, the Via of a wrapper: thousands of them) are carved from shared
+// chunks rather than allocated one by one; the caller gives them capacity n, so an append by
+// a user copies them out rather than writing over a neighbour.
+func (d *dbDecoder) slab(c *dbCodec, t reflect.Type, n int) unsafe.Pointer {
+	size := t.Elem().Size()
+	if n == 0 || size == 0 {
+		return unsafe.Pointer(&dbZeroBase)
+	}
+	if uintptr(n)*size > dbChunkBytes/4 {
+		return dbSlab(t, n).UnsafePointer()
+	}
+	ch := d.chunks[c]
+	if ch == nil || ch.cap-ch.used < n {
+		// Chunks double from 512 bytes, so a type used once wastes little.
+		m := max(512, 4*uintptr(n)*size)
+		if ch != nil {
+			m = max(m, 2*uintptr(ch.cap)*size)
+		}
+		m = min(m, dbChunkBytes) / size
+		if d.chunks == nil {
+			d.chunks = map[*dbCodec]*dbChunk{}
+		}
+		ch = &dbChunk{base: reflect.MakeSlice(t, int(m), int(m)).UnsafePointer(), cap: int(m)}
+		d.chunks[c] = ch
+	}
+	p := unsafe.Add(ch.base, uintptr(ch.used)*size)
+	ch.used += n
+	return p
 }
 
 func dbCompileMap(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec) error {
@@ -858,12 +908,14 @@ func dbCompileMap(c *dbCodec, t reflect.Type, seen map[reflect.Type]*dbCodec) er
 			return
 		}
 		m := reflect.MakeMapWithSize(t, n)
+		// SetMapIndex copies the key and value: one of each serves every entry.
+		k, v := reflect.New(kt).Elem(), reflect.New(vt).Elem()
 		for i := 0; i < n && d.err == nil; i++ {
-			k := reflect.New(kt)
-			v := reflect.New(vt)
-			kc.dec(d, k.UnsafePointer())
-			vc.dec(d, v.UnsafePointer())
-			m.SetMapIndex(k.Elem(), v.Elem())
+			k.SetZero()
+			v.SetZero()
+			kc.dec(d, k.Addr().UnsafePointer())
+			vc.dec(d, v.Addr().UnsafePointer())
+			m.SetMapIndex(k, v)
 		}
 		reflect.NewAt(t, p).Elem().Set(m)
 	}
