@@ -256,7 +256,7 @@ func TestLoadRecyclesWithoutHook(t *testing.T) {
 		t.Fatalf("%d files, %d recycled", len(fresh.Files), len(recycled.Files))
 	}
 	for rel, f := range fresh.Files {
-		if diff := cmp.Diff(f, recycled.Files[rel]); diff != "" {
+		if diff := cmp.Diff(render(f), render(recycled.Files[rel])); diff != "" {
 			t.Fatalf("%s (-fresh +recycled):\n%s", rel, diff)
 		}
 	}
