@@ -208,14 +208,15 @@ func dbReadFile(path string) ([]byte, error) {
 const dbHugePage = 2 << 20
 
 // dbHugeBytes returns n zero bytes. From a huge page up, they start on a huge page boundary
-// and the kernel is asked to back them with huge pages (dbAdviseHuge): 4 MB more address
+// and the kernel is asked to back them with huge pages (dbAdviseHuge): up to 4 MB more address
 // space, never touched, and at most 2 MB more memory (the last huge page), for 512 times
 // fewer page faults. The capacity is n.
 func dbHugeBytes(n int) []byte {
 	if !dbHugePages || n < dbHugePage {
 		return make([]byte, n)
 	}
-	raw := make([]byte, n+2*dbHugePage) // room to start on a boundary and to end one
+	// Room to start on a boundary (up to a huge page in) and to end on one.
+	raw := make([]byte, (n+dbHugePage-1)&^(dbHugePage-1)+dbHugePage)
 	p := unsafe.Pointer(unsafe.SliceData(raw))
 	dbAdviseHuge(p, uintptr(len(raw)))
 	skip := int(-uintptr(p) % dbHugePage)
