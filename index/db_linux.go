@@ -3,12 +3,23 @@
 package index
 
 import (
+	"os"
+	"strings"
 	"syscall"
 	"unsafe"
 )
 
-// dbHugePages says dbAdviseHuge does something here.
-const dbHugePages = true
+// dbHugePages says dbAdviseHuge does something here: not when the user asked Go to keep its
+// heap off huge pages (GODEBUG=disablethp=1, which Go reads the same way: last setting wins).
+var dbHugePages = func() bool {
+	on := true
+	for _, kv := range strings.Split(os.Getenv("GODEBUG"), ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == "disablethp" {
+			on = v != "1"
+		}
+	}
+	return on
+}()
 
 // dbAdviseHuge asks the kernel to back the memory [p, p+n) with transparent huge pages when it
 // is first touched (madvise MADV_HUGEPAGE; the usual THP setting is "madvise", under which
