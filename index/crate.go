@@ -2,14 +2,14 @@
 
 package index
 
-// The crate indexer. tree-sitter parses each file; the Go side walks only declaration lists
-// (source files, inline modules, impl and trait bodies) with a tree cursor and never descends
-// into function bodies: every node visit is a cgo call, and a body's references are read by
-// the small scanner of crate_lex.go from its text instead (which also sees inside macro
-// token trees, where tree-sitter has no expressions). So tree-sitter is given the file with
-// the bodies and the macro_rules! arms blanked (crate_blank.go): same offsets, a third less
-// to parse. No tree-sitter queries are used: the
-// item walk needs the order of comments, attributes and items, which a cursor gives for free.
+// The crate indexer. tree-sitter parses each file, and the whole tree is copied out of C in
+// one call (crate_tree.go); the Go side walks only declaration lists (source files, inline
+// modules, impl and trait bodies) and never descends into function bodies: a body's
+// references are read by the small scanner of crate_lex.go from its text instead (which also
+// sees inside macro token trees, where tree-sitter has no expressions). So tree-sitter is
+// given the file with the bodies and the macro_rules! arms blanked (crate_blank.go): same
+// offsets, a third less to parse. No tree-sitter queries are used: the item walk needs the
+// order of comments, attributes and items, which a preorder walk gives for free.
 //
 // A CrateFile keeps what one file says, independent of where the file sits in the module
 // tree; the resolver (crate_resolve.go) builds the module tree, resolves use declarations and
@@ -24,8 +24,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // CrateResult is what IndexCrates found in the kernel and macros crates.
@@ -107,7 +105,7 @@ func (d *discovery) run(r *resolver) {
 	if d.seen == nil {
 		d.seen = map[string]bool{}
 	}
-	parsers := make(chan *sitter.Parser, d.workers)
+	parsers := make(chan *crateParser, d.workers)
 	sem := make(chan struct{}, d.workers)
 	var queue []*fileJob
 	submit := func(jobs []fileJob, level int) {
@@ -178,13 +176,13 @@ func (d *discovery) run(r *resolver) {
 	}
 	close(parsers)
 	for p := range parsers {
-		p.Close()
+		p.close()
 	}
 }
 
 var errSkip = fmt.Errorf("skipped")
 
-func (d *discovery) load(j *fileJob, parsers chan *sitter.Parser) {
+func (d *discovery) load(j *fileJob, parsers chan *crateParser) {
 	abs := joinPath(d.root, j.rel)
 	st, err := os.Stat(abs)
 	if err != nil {
@@ -217,17 +215,17 @@ func (d *discovery) load(j *fileJob, parsers chan *sitter.Parser) {
 		j.err = fmt.Errorf("%s is not a text file", j.rel)
 		return
 	}
-	var p *sitter.Parser
+	var p *crateParser
 	select {
 	case p = <-parsers:
 	default:
-		p = newRustParser()
+		p = newCrateParser()
 	}
 	j.file = parseCrateFile(p, j.rel, data, hash)
 	select {
 	case parsers <- p:
 	default:
-		p.Close()
+		p.close()
 	}
 }
 

@@ -169,8 +169,8 @@ func FuzzParseCrateFile(f *testing.F) {
 	for _, s := range []string{"pub fn f() {}", "/// d\n#[cfg(X)]\npub mod m { pub struct S; impl S { pub fn g(&self) {} } }", "pub fn oops( {", "macro_rules! m { () => { $crate::x() } }"} {
 		f.Add(s)
 	}
-	p := newRustParser()
-	defer p.Close()
+	p := newCrateParser()
+	defer p.close()
 	f.Fuzz(func(t *testing.T, s string) {
 		cf := parseCrateFile(p, "rust/kernel/x.rs", []byte(s), "")
 		for _, it := range cf.Items {

@@ -4,7 +4,6 @@ package index
 
 import (
 	"bytes"
-	"context"
 	"regexp"
 	"strings"
 	"sync"
@@ -109,8 +108,7 @@ var (
 	rustSymNames []string
 )
 
-// rustLanguage returns the grammar and its symbol names: comparing n.Symbol() through this
-// table avoids the C string copy of every nodeType(n) call.
+// rustLanguage returns the grammar and loads its symbol names, which tnode.Type reads.
 func rustLanguage() *sitter.Language {
 	rustLangOnce.Do(func() {
 		rustLang = rust.GetLanguage()
@@ -123,31 +121,15 @@ func rustLanguage() *sitter.Language {
 	return rustLang
 }
 
-func nodeType(n *sitter.Node) string {
-	s := int(n.Symbol())
-	if s < len(rustSymNames) {
-		return rustSymNames[s]
-	}
-	return n.Type()
-}
-
-// eachChild calls f for each child of n in order. A cursor walks the children in linear time
-// where n.Child(i) would restart from the first child each time.
-func eachChild(n *sitter.Node, f func(c *sitter.Node)) {
-	cur := sitter.NewTreeCursor(n)
-	defer cur.Close()
-	if !cur.GoToFirstChild() {
-		return
-	}
-	for {
-		f(cur.CurrentNode())
-		if !cur.GoToNextSibling() {
-			return
-		}
+// eachChild calls f for each child of n in order.
+func eachChild(n tnode, f func(c tnode)) {
+	for c := n.FirstChild(); !c.null(); c = c.NextSibling() {
+		f(c)
 	}
 }
 
-// newRustParser returns a parser for one goroutine.
+// newRustParser returns a go-tree-sitter parser of the same grammar, for tests that compare
+// with crateParser.
 func newRustParser() *sitter.Parser {
 	p := sitter.NewParser()
 	p.SetLanguage(rustLanguage())
@@ -155,16 +137,15 @@ func newRustParser() *sitter.Parser {
 }
 
 // parseCrateFile parses one file. rel is the path stored in the result.
-func parseCrateFile(p *sitter.Parser, rel string, src []byte, hash string) *CrateFile {
+func parseCrateFile(p *crateParser, rel string, src []byte, hash string) *CrateFile {
 	f := &CrateFile{Path: rel, Hash: hash}
-	tree, err := p.ParseCtx(context.Background(), nil, blankFnBodies(blankConstDefaults(src)))
-	if err != nil || tree == nil {
-		f.Problems = append(f.Problems, Problem{File: rel, Message: "cannot parse: " + errText(err)})
+	tree := p.parse(blankFnBodies(blankConstDefaults(src)))
+	if tree == nil {
+		f.Problems = append(f.Problems, Problem{File: rel, Message: "cannot parse: no tree"})
 		return f
 	}
-	defer tree.Close()
 	x := &extractor{f: f, src: src}
-	root := tree.RootNode()
+	root := tree.root()
 	x.declList(root, "", "", false)
 	x.expandDeclarations()
 	x.finishDocs()
@@ -270,13 +251,6 @@ func skipWord(b []byte, i int) int {
 	return i
 }
 
-func errText(err error) string {
-	if err == nil {
-		return "no tree"
-	}
-	return err.Error()
-}
-
 type extractor struct {
 	f       *CrateFile
 	src     []byte
@@ -289,7 +263,7 @@ type extractor struct {
 }
 
 type invocation struct {
-	n      *sitter.Node
+	n      tnode
 	scope  string
 	cfg    string
 	hidden bool
@@ -309,8 +283,8 @@ var declTemplate = regexp.MustCompile(`pub\s+(const|static|fn|struct)\s+\$(\w+)\
 // when the template has #[doc = $...]. Other macro calls are not expanded.
 func (x *extractor) expandDeclarations() {
 	for _, inv := range x.invocations {
-		mn := inv.n.ChildByFieldName("macro")
-		if mn == nil {
+		mn := inv.n.Field(fieldIDs.macro)
+		if mn.null() {
 			continue
 		}
 		body, ok := x.rules[x.text(mn)]
@@ -321,13 +295,13 @@ func (x *extractor) expandDeclarations() {
 		if m == nil {
 			continue
 		}
-		var args *sitter.Node
-		eachChild(inv.n, func(c *sitter.Node) {
-			if nodeType(c) == "token_tree" {
+		var args tnode
+		eachChild(inv.n, func(c tnode) {
+			if c.Type() == "token_tree" {
 				args = c
 			}
 		})
-		if args == nil {
+		if args.null() {
 			continue
 		}
 		toks := lexRust(x.text(args))
@@ -384,12 +358,10 @@ func stringLits(src string) []string {
 	return out
 }
 
-func (x *extractor) text(n *sitter.Node) string { return string(x.src[n.StartByte():n.EndByte()]) }
-
-func pos(p sitter.Point) Pos { return Pos{Line: int(p.Row) + 1, Col: int(p.Column)} }
+func (x *extractor) text(n tnode) string { return string(x.src[n.StartByte():n.EndByte()]) }
 
 // reportErrors records the first few syntax errors of the file.
-func (x *extractor) reportErrors(n *sitter.Node, depth int) {
+func (x *extractor) reportErrors(n tnode, depth int) {
 	if x.nErrors >= 5 || depth > 200 {
 		return
 	}
@@ -400,16 +372,16 @@ func (x *extractor) reportErrors(n *sitter.Node, depth int) {
 		// are still indexed.
 		msg := "syntax error (or syntax the tree-sitter grammar does not know)"
 		if n.IsMissing() {
-			msg = "syntax error: missing " + nodeType(n)
+			msg = "syntax error: missing " + n.Type()
 		}
-		x.f.Problems = append(x.f.Problems, Problem{File: x.f.Path, Line: int(n.StartPoint().Row) + 1, Message: msg})
+		x.f.Problems = append(x.f.Problems, Problem{File: x.f.Path, Line: n.StartLine(), Message: msg})
 		return
 	}
 	if !n.HasError() {
 		return
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		x.reportErrors(n.Child(i), depth+1)
+	for c := n.FirstChild(); !c.null(); c = c.NextSibling() {
+		x.reportErrors(c, depth+1)
 	}
 }
 
@@ -466,10 +438,10 @@ func (a *attrs) attribute(content string) {
 func (a *attrs) docString() string { return strings.Join(a.doc, "\n") }
 
 // declList walks the items of a source file, inline module, ERROR node or declaration list.
-func (x *extractor) declList(n *sitter.Node, scope, cfg string, hidden bool) {
+func (x *extractor) declList(n tnode, scope, cfg string, hidden bool) {
 	var a attrs
-	eachChild(n, func(c *sitter.Node) {
-		switch nodeType(c) {
+	eachChild(n, func(c tnode) {
+		switch c.Type() {
 		case "line_comment", "block_comment":
 			t := x.text(c)
 			if isOuterDoc(t) {
@@ -478,12 +450,12 @@ func (x *extractor) declList(n *sitter.Node, scope, cfg string, hidden bool) {
 				x.innerDoc(scope, docText(t))
 			}
 		case "attribute_item":
-			if at := c.NamedChild(0); at != nil {
+			if at := c.NamedChild(0); !at.null() {
 				a.attribute(x.text(at))
 			}
 		case "inner_attribute_item":
 			var in attrs
-			if at := c.NamedChild(0); at != nil {
+			if at := c.NamedChild(0); !at.null() {
 				in.attribute(x.text(at))
 			}
 			for _, d := range in.doc {
@@ -539,31 +511,21 @@ func joinScope(scope, name string) string {
 	return scope + "::" + name
 }
 
-func visOf(n *sitter.Node, x *extractor) string {
-	count := int(n.ChildCount())
-	for i := 0; i < count && i < 3; i++ {
-		c := n.Child(i)
-		if nodeType(c) == "visibility_modifier" {
+func visOf(n tnode, x *extractor) string {
+	c := n.FirstChild()
+	for i := 0; !c.null() && i < 3; i, c = i+1, c.NextSibling() {
+		if c.Type() == "visibility_modifier" {
 			return strings.Join(strings.Fields(x.text(c)), "")
 		}
 	}
 	return ""
 }
 
-// sigUpTo returns the one-line text of n up to the start of its child field (or all of n).
-func (x *extractor) sigUpTo(n *sitter.Node, field string) string {
-	var b *sitter.Node
-	if field != "" {
-		b = n.ChildByFieldName(field)
-	}
-	return x.sigBefore(n, b)
-}
-
 // sigBefore returns the one-line text of n up to the start of its child b (or all of n when b
-// is nil): sigUpTo for a child the caller looked up already (each lookup is three cgo calls).
-func (x *extractor) sigBefore(n, b *sitter.Node) string {
+// is no node).
+func (x *extractor) sigBefore(n, b tnode) string {
 	end := n.EndByte()
-	if b != nil {
+	if !b.null() {
 		end = b.StartByte()
 	}
 	s := oneLine(string(x.src[n.StartByte():end]))
@@ -572,66 +534,66 @@ func (x *extractor) sigBefore(n, b *sitter.Node) string {
 	return strings.TrimSpace(s)
 }
 
-func (x *extractor) add(it FileItem, n *sitter.Node) int {
-	it.Start = pos(n.StartPoint())
-	it.End = pos(n.EndPoint())
+func (x *extractor) add(it FileItem, n tnode) int {
+	it.Start = n.StartPos()
+	it.End = n.EndPos()
 	x.f.Items = append(x.f.Items, it)
 	return len(x.f.Items)
 }
 
-func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attrs) {
+func (x *extractor) item(n tnode, scope, cfg string, hidden bool, a *attrs) {
 	icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
 	if cfgEval(icfg) == cfgFalse {
 		return
 	}
 	ihidden := hidden || a.hidden
 	name := ""
-	if nm := n.ChildByFieldName("name"); nm != nil {
+	if nm := n.Field(fieldIDs.name); !nm.null() {
 		name = x.text(nm)
 	}
 	base := FileItem{Scope: scope, Name: name, Vis: visOf(n, x), Doc: a.docString(), Cfg: icfg, Hidden: ihidden}
-	switch nodeType(n) {
+	switch n.Type() {
 	case "mod_item":
 		m := FileMod{Scope: scope, Name: name, Vis: base.Vis, Cfg: icfg, PathAttr: a.path, Doc: base.Doc,
-			Hidden: ihidden, Start: pos(n.StartPoint()), End: pos(n.EndPoint())}
-		body := n.ChildByFieldName("body")
-		m.Inline = body != nil
+			Hidden: ihidden, Start: n.StartPos(), End: n.EndPos()}
+		body := n.Field(fieldIDs.body)
+		m.Inline = !body.null()
 		m.Sig = x.sigBefore(n, body)
 		x.f.Mods = append(x.f.Mods, m)
-		if body != nil {
+		if !body.null() {
 			x.declList(body, joinScope(scope, name), icfg, ihidden)
 		}
 	case "function_item", "function_signature_item":
 		x.fn(n, base, a, -1, nil)
 	case "struct_item", "union_item":
 		base.Kind = KindStruct
-		if nodeType(n) == "union_item" {
+		if n.Type() == "union_item" {
 			base.Kind = KindUnion
 		}
-		b := n.ChildByFieldName("body")
+		b := n.Field(fieldIDs.body)
 		base.Sig = x.sigBefore(n, b)
-		if b != nil && nodeType(b) == "ordered_field_declaration_list" {
-			base.Sig = x.sigBefore(n, nil)
+		if !b.null() && b.Type() == "ordered_field_declaration_list" {
+			base.Sig = x.sigBefore(n, tnode{})
 		}
 		parent := x.add(base, n)
-		if b != nil && nodeType(b) == "field_declaration_list" {
+		if !b.null() && b.Type() == "field_declaration_list" {
 			x.fields(b, scope, icfg, ihidden, parent)
 		}
 	case "enum_item":
 		base.Kind = KindEnum
-		b := n.ChildByFieldName("body")
+		b := n.Field(fieldIDs.body)
 		base.Sig = x.sigBefore(n, b)
 		parent := x.add(base, n)
-		if b != nil {
+		if !b.null() {
 			x.variants(b, scope, icfg, ihidden, parent)
 		}
 	case "trait_item":
 		base.Kind = KindTrait
-		b := n.ChildByFieldName("body")
+		b := n.Field(fieldIDs.body)
 		base.Sig = x.sigBefore(n, b)
 		base.Unsafe = strings.HasPrefix(strings.TrimPrefix(base.Sig, base.Vis+" "), "unsafe ")
 		parent := x.add(base, n)
-		if b != nil {
+		if !b.null() {
 			x.assocList(b, scope, icfg, ihidden, 0, parent, x.generics(n, nil))
 		}
 	case "impl_item":
@@ -640,8 +602,8 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 		x.constItem(n, base, 0, 0)
 	case "type_item":
 		base.Kind = KindType
-		base.Sig = x.sigUpTo(n, "")
-		if t := n.ChildByFieldName("type"); t != nil {
+		base.Sig = x.sigBefore(n, tnode{})
+		if t := n.Field(fieldIDs.typ); !t.null() {
 			base.AliasOf, base.AliasArgs = x.typePath(t)
 		}
 		x.add(base, n)
@@ -656,14 +618,14 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 		// signature: "macro_rules! pr_info { ($($arg:tt)*) => ... }".
 		var refs strings.Builder
 		var arms []string
-		eachChild(n, func(r *sitter.Node) {
-			if nodeType(r) != "macro_rule" {
+		eachChild(n, func(r tnode) {
+			if r.Type() != "macro_rule" {
 				return
 			}
-			if lhs := r.ChildByFieldName("left"); lhs != nil {
+			if lhs := r.Field(fieldIDs.left); !lhs.null() {
 				arms = append(arms, collapse(x.text(lhs))+" => ...")
 			}
-			if rhs := r.ChildByFieldName("right"); rhs != nil {
+			if rhs := r.Field(fieldIDs.right); !rhs.null() {
 				refs.WriteString(x.text(rhs))
 				refs.WriteByte('\n')
 			}
@@ -678,9 +640,9 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 		x.rules[name] = refs.String()
 		x.add(base, n)
 	case "use_declaration":
-		if arg := n.ChildByFieldName("argument"); arg != nil {
+		if arg := n.Field(fieldIDs.argument); !arg.null() {
 			for _, u := range parseUseTree(x.text(arg)) {
-				x.f.Uses = append(x.f.Uses, FileUse{Scope: scope, Vis: base.Vis, Use: u, Cfg: icfg, Line: int(n.StartPoint().Row) + 1})
+				x.f.Uses = append(x.f.Uses, FileUse{Scope: scope, Vis: base.Vis, Use: u, Cfg: icfg, Line: n.StartLine()})
 			}
 		}
 	case "macro_invocation":
@@ -691,7 +653,7 @@ func (x *extractor) item(n *sitter.Node, scope, cfg string, hidden bool, a *attr
 	}
 }
 
-func (x *extractor) fn(n *sitter.Node, base FileItem, a *attrs, impl int, implGen []Generic) int {
+func (x *extractor) fn(n tnode, base FileItem, a *attrs, impl int, implGen []Generic) int {
 	base.Kind = KindFn
 	if impl >= 0 {
 		base.Kind = KindMethod
@@ -701,33 +663,33 @@ func (x *extractor) fn(n *sitter.Node, base FileItem, a *attrs, impl int, implGe
 	if a != nil && a.derive != "" {
 		base.Name = a.derive
 	}
-	body := n.ChildByFieldName("body")
+	body := n.Field(fieldIDs.body)
 	base.Sig = x.sigBefore(n, body)
-	base.HasBody = body != nil
+	base.HasBody = !body.null()
 	// function_modifiers sits after the visibility.
-	for i := 0; i < int(n.ChildCount()) && i < 3; i++ {
-		c := n.Child(i)
-		if nodeType(c) == "function_modifiers" && strings.Contains(x.text(c), "unsafe") {
+	c := n.FirstChild()
+	for i := 0; !c.null() && i < 3; i, c = i+1, c.NextSibling() {
+		if c.Type() == "function_modifiers" && strings.Contains(x.text(c), "unsafe") {
 			base.Unsafe = true
 		}
 	}
-	if ps := n.ChildByFieldName("parameters"); ps != nil && ps.NamedChildCount() > 0 {
-		if c := ps.NamedChild(0); c != nil && nodeType(c) == "self_parameter" {
+	if ps := n.Field(fieldIDs.parameters); !ps.null() && ps.NamedChildCount() > 0 {
+		if c := ps.NamedChild(0); !c.null() && c.Type() == "self_parameter" {
 			base.HasSelf = true
 		}
-		if c := ps.NamedChild(0); c != nil && nodeType(c) == "attribute_item" && ps.NamedChildCount() > 1 && nodeType(ps.NamedChild(1)) == "self_parameter" {
+		if c := ps.NamedChild(0); !c.null() && c.Type() == "attribute_item" && ps.NamedChildCount() > 1 && ps.NamedChild(1).Type() == "self_parameter" {
 			base.HasSelf = true
 		}
 	}
 	base.Generic = x.generics(n, implGen)
-	if body != nil {
+	if !body.null() {
 		base.Refs = scanRefs(x.text(body))
 	}
 	return x.add(base, n)
 }
 
 // generics reads the generic parameters and where clause of an item, after those of its impl.
-func (x *extractor) generics(n *sitter.Node, outer []Generic) []Generic {
+func (x *extractor) generics(n tnode, outer []Generic) []Generic {
 	out := append([]Generic(nil), outer...)
 	addBound := func(name string, bounds []string) {
 		for i := range out {
@@ -738,19 +700,19 @@ func (x *extractor) generics(n *sitter.Node, outer []Generic) []Generic {
 		}
 		out = append(out, Generic{Name: name, Bounds: bounds})
 	}
-	if tp := n.ChildByFieldName("type_parameters"); tp != nil {
+	if tp := n.Field(fieldIDs.typeParameters); !tp.null() {
 		count := int(tp.NamedChildCount())
 		for i := 0; i < count; i++ {
 			c := tp.NamedChild(i)
-			switch nodeType(c) {
+			switch c.Type() {
 			case "type_identifier":
 				addBound(x.text(c), nil)
 			case "constrained_type_parameter":
-				if l := c.ChildByFieldName("left"); l != nil {
-					addBound(x.text(l), x.bounds(c.ChildByFieldName("bounds")))
+				if l := c.Field(fieldIDs.left); !l.null() {
+					addBound(x.text(l), x.bounds(c.Field(fieldIDs.bounds)))
 				}
 			case "optional_type_parameter":
-				if nm := c.ChildByFieldName("name"); nm != nil {
+				if nm := c.Field(fieldIDs.name); !nm.null() {
 					addBound(x.text(nm), nil)
 				}
 			}
@@ -759,22 +721,22 @@ func (x *extractor) generics(n *sitter.Node, outer []Generic) []Generic {
 	count := int(n.NamedChildCount())
 	for i := 0; i < count; i++ {
 		c := n.NamedChild(i)
-		if nodeType(c) != "where_clause" {
+		if c.Type() != "where_clause" {
 			continue
 		}
 		pc := int(c.NamedChildCount())
 		for j := 0; j < pc; j++ {
 			wp := c.NamedChild(j)
-			if l := wp.ChildByFieldName("left"); l != nil && l.Type() == "type_identifier" {
-				addBound(x.text(l), x.bounds(wp.ChildByFieldName("bounds")))
+			if l := wp.Field(fieldIDs.left); !l.null() && l.Type() == "type_identifier" {
+				addBound(x.text(l), x.bounds(wp.Field(fieldIDs.bounds)))
 			}
 		}
 	}
 	return out
 }
 
-func (x *extractor) bounds(b *sitter.Node) []string {
-	if b == nil {
+func (x *extractor) bounds(b tnode) []string {
+	if b.null() {
 		return nil
 	}
 	var out []string
@@ -813,7 +775,7 @@ func lastSeg(p string) string {
 }
 
 // typePath returns the path of a type node and the last segments of its type arguments.
-func (x *extractor) typePath(t *sitter.Node) (string, []string) {
+func (x *extractor) typePath(t tnode) (string, []string) {
 	p, args := splitTypePath(oneLine(x.text(t)))
 	var out []string
 	for _, a := range splitTop(args) {
@@ -823,34 +785,34 @@ func (x *extractor) typePath(t *sitter.Node) (string, []string) {
 	return p, out
 }
 
-func (x *extractor) impl(n *sitter.Node, scope, cfg string, hidden bool) {
-	im := FileImpl{Scope: scope, Cfg: cfg, Hidden: hidden, Line: int(n.StartPoint().Row) + 1}
-	if t := n.ChildByFieldName("type"); t != nil {
+func (x *extractor) impl(n tnode, scope, cfg string, hidden bool) {
+	im := FileImpl{Scope: scope, Cfg: cfg, Hidden: hidden, Line: n.StartLine()}
+	if t := n.Field(fieldIDs.typ); !t.null() {
 		im.SelfType, im.SelfArgs = x.typePath(t)
 	}
-	if t := n.ChildByFieldName("trait"); t != nil {
+	if t := n.Field(fieldIDs.trait); !t.null() {
 		im.Trait, _ = x.typePath(t)
 	}
 	im.Generic = x.generics(n, nil)
 	x.f.Impls = append(x.f.Impls, im)
 	idx := len(x.f.Impls) - 1
-	if b := n.ChildByFieldName("body"); b != nil {
+	if b := n.Field(fieldIDs.body); !b.null() {
 		x.assocList(b, scope, cfg, hidden, idx+1, 0, im.Generic)
 	}
 }
 
 // assocList walks the body of an impl (impl = 1+index) or a trait (parent = 1+item index).
-func (x *extractor) assocList(n *sitter.Node, scope, cfg string, hidden bool, impl, parent int, gen []Generic) {
+func (x *extractor) assocList(n tnode, scope, cfg string, hidden bool, impl, parent int, gen []Generic) {
 	var a attrs
-	eachChild(n, func(c *sitter.Node) {
-		switch nodeType(c) {
+	eachChild(n, func(c tnode) {
+		switch c.Type() {
 		case "line_comment", "block_comment":
 			if t := x.text(c); isOuterDoc(t) {
 				a.doc = append(a.doc, docText(t))
 			}
 			return
 		case "attribute_item":
-			if at := c.NamedChild(0); at != nil {
+			if at := c.NamedChild(0); !at.null() {
 				a.attribute(x.text(at))
 			}
 			return
@@ -861,11 +823,11 @@ func (x *extractor) assocList(n *sitter.Node, scope, cfg string, hidden bool, im
 			return
 		}
 		name := ""
-		if nm := c.ChildByFieldName("name"); nm != nil {
+		if nm := c.Field(fieldIDs.name); !nm.null() {
 			name = x.text(nm)
 		}
 		base := FileItem{Scope: scope, Name: name, Vis: visOf(c, x), Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}
-		switch nodeType(c) {
+		switch c.Type() {
 		case "function_item", "function_signature_item":
 			if impl > 0 {
 				x.fn(c, base, &a, impl-1, gen)
@@ -887,37 +849,37 @@ func (x *extractor) assocList(n *sitter.Node, scope, cfg string, hidden bool, im
 	})
 }
 
-func (x *extractor) constItem(n *sitter.Node, base FileItem, impl, parent int) {
+func (x *extractor) constItem(n tnode, base FileItem, impl, parent int) {
 	base.Kind = KindConst
-	if nodeType(n) == "static_item" {
+	if n.Type() == "static_item" {
 		base.Kind = KindStatic
 	}
 	base.Impl = impl
 	base.Parent = parent
-	v := n.ChildByFieldName("value")
+	v := n.Field(fieldIDs.value)
 	base.Sig = x.sigBefore(n, v)
-	if v != nil {
+	if !v.null() {
 		base.Refs = scanRefs(x.text(v))
 	}
 	x.add(base, n)
 }
 
-func (x *extractor) fields(b *sitter.Node, scope, cfg string, hidden bool, parent int) {
+func (x *extractor) fields(b tnode, scope, cfg string, hidden bool, parent int) {
 	var a attrs
-	eachChild(b, func(c *sitter.Node) {
-		switch nodeType(c) {
+	eachChild(b, func(c tnode) {
+		switch c.Type() {
 		case "line_comment", "block_comment":
 			if t := x.text(c); isOuterDoc(t) {
 				a.doc = append(a.doc, docText(t))
 			}
 		case "attribute_item":
-			if at := c.NamedChild(0); at != nil {
+			if at := c.NamedChild(0); !at.null() {
 				a.attribute(x.text(at))
 			}
 		case "field_declaration":
 			icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
-			nm := c.ChildByFieldName("name")
-			if nm != nil && cfgEval(icfg) != cfgFalse {
+			nm := c.Field(fieldIDs.name)
+			if !nm.null() && cfgEval(icfg) != cfgFalse {
 				x.add(FileItem{Scope: scope, Name: x.text(nm), Kind: KindField, Vis: visOf(c, x), Sig: oneLine(x.text(c)),
 					Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}, c)
 			}
@@ -928,22 +890,22 @@ func (x *extractor) fields(b *sitter.Node, scope, cfg string, hidden bool, paren
 	})
 }
 
-func (x *extractor) variants(b *sitter.Node, scope, cfg string, hidden bool, parent int) {
+func (x *extractor) variants(b tnode, scope, cfg string, hidden bool, parent int) {
 	var a attrs
-	eachChild(b, func(c *sitter.Node) {
-		switch nodeType(c) {
+	eachChild(b, func(c tnode) {
+		switch c.Type() {
 		case "line_comment", "block_comment":
 			if t := x.text(c); isOuterDoc(t) {
 				a.doc = append(a.doc, docText(t))
 			}
 		case "attribute_item":
-			if at := c.NamedChild(0); at != nil {
+			if at := c.NamedChild(0); !at.null() {
 				a.attribute(x.text(at))
 			}
 		case "enum_variant":
 			icfg := cfgAll(append([]string{cfg}, a.cfg...)...)
-			nm := c.ChildByFieldName("name")
-			if nm != nil && cfgEval(icfg) != cfgFalse {
+			nm := c.Field(fieldIDs.name)
+			if !nm.null() && cfgEval(icfg) != cfgFalse {
 				x.add(FileItem{Scope: scope, Name: x.text(nm), Kind: KindVariant, Vis: "pub", Sig: oneLine(x.text(c)),
 					Doc: a.docString(), Cfg: icfg, Hidden: hidden || a.hidden, Parent: parent}, c)
 			}
