@@ -27,12 +27,14 @@ typedef struct TSParser TSParser;
 typedef struct TSTree TSTree;
 typedef struct { uint32_t row; uint32_t column; } TSPoint;
 typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
+typedef struct { TSPoint start_point; TSPoint end_point; uint32_t start_byte; uint32_t end_byte; } TSRange;
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
 
 const TSLanguage *tree_sitter_rust(void);
 TSParser *ts_parser_new(void);
 void ts_parser_delete(TSParser *self);
 bool ts_parser_set_language(TSParser *self, const TSLanguage *language);
+bool ts_parser_set_included_ranges(TSParser *self, const TSRange *ranges, uint32_t count);
 TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
 void ts_tree_delete(TSTree *self);
 TSNode ts_tree_root_node(const TSTree *self);
@@ -78,8 +80,9 @@ static uint16_t krls_field_id(const char *name, uint32_t n) {
 // it), returning the node count. When that is more than cap, nothing past cap is written and
 // the caller calls again with room: *tree keeps the parse for that. Returns -1 when tree-sitter
 // gives no tree.
-static int32_t krls_parse(TSParser *p, TSTree **tree, const char *src, uint32_t len, krls_node *out, int32_t cap) {
+static int32_t krls_parse(TSParser *p, TSTree **tree, const char *src, uint32_t len, const TSRange *ranges, uint32_t nranges, krls_node *out, int32_t cap) {
 	if (*tree == NULL) {
+		if (!ts_parser_set_included_ranges(p, ranges, nranges)) return -1;
 		*tree = ts_parser_parse_string(p, NULL, src, len);
 		if (*tree == NULL) return -1;
 	}
@@ -289,8 +292,9 @@ func loadFieldIDs() {
 // crateParser parses Rust files into ctrees; one per goroutine. Its tree buffer is reused:
 // a ctree is valid until the next parse.
 type crateParser struct {
-	p    *C.TSParser
-	tree ctree
+	p      *C.TSParser
+	tree   ctree
+	ranges []tsRange
 }
 
 var _ = rust.GetLanguage // the grammar's C code (tree_sitter_rust) comes with this package
@@ -307,6 +311,75 @@ func (p *crateParser) close() {
 	}
 }
 
+// tsRange is C.TSRange.
+type tsRange struct {
+	startRow, startCol uint32
+	endRow, endCol     uint32
+	startByte, endByte uint32
+}
+
+var (
+	_ [unsafe.Sizeof(C.TSRange{}) - unsafe.Sizeof(tsRange{})]byte
+	_ [unsafe.Sizeof(tsRange{}) - unsafe.Sizeof(C.TSRange{})]byte
+)
+
+// minSkip is the shortest run of white space that tree-sitter is told to skip.
+const minSkip = 16
+
+// readRanges returns the parts of src for tree-sitter to read: all of it but the inside of
+// the long runs of white space (the blanked bodies, mostly), which its lexer would otherwise
+// step through byte by byte. A run keeps its first byte, its first newline and its last byte:
+// a token ends where it did (a line comment at its newline), and tree-sitter reports every
+// position in src's coordinates. Nil means all of src.
+func readRanges(src []byte, out []tsRange) []tsRange {
+	out = out[:0]
+	var row, col uint32 // of src[i]
+	cur := tsRange{}
+	n := len(src)
+	for i := 0; i < n; {
+		if c := src[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			i++
+			col++
+			continue
+		}
+		// The run of white space src[i:j]; (lastRow, lastCol) is where src[j-1] is.
+		j, r, k := i, row, col
+		var lastRow, lastCol uint32
+		nl := -1
+		for ; j < n; j++ {
+			c := src[j]
+			if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+				break
+			}
+			lastRow, lastCol = r, k
+			if c == '\n' {
+				if nl < 0 {
+					nl = j
+				}
+				r, k = r+1, 0
+			} else {
+				k++
+			}
+		}
+		// Skip src[from:j-1]: from is past the run's first byte and its first newline.
+		from, fromRow, fromCol := i+1, row, col+1
+		if nl >= 0 {
+			from, fromRow, fromCol = nl+1, row+1, 0
+		}
+		if j-1-from >= minSkip {
+			cur.endByte, cur.endRow, cur.endCol = uint32(from), fromRow, fromCol
+			out = append(out, cur)
+			cur = tsRange{startByte: uint32(j - 1), startRow: lastRow, startCol: lastCol}
+		}
+		i, row, col = j, r, k
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	cur.endByte, cur.endRow, cur.endCol = uint32(n), row, col
+	return append(out, cur)
+}
+
 // parse parses src, or returns nil when tree-sitter gives no tree.
 func (p *crateParser) parse(src []byte) *ctree {
 	var tree *C.TSTree
@@ -319,13 +392,18 @@ func (p *crateParser) parse(src []byte) *ctree {
 	if len(src) > 0 {
 		text = (*C.char)(unsafe.Pointer(&src[0]))
 	}
+	p.ranges = readRanges(src, p.ranges)
+	var ranges *C.TSRange
+	if len(p.ranges) > 0 {
+		ranges = (*C.TSRange)(unsafe.Pointer(&p.ranges[0]))
+	}
 	nodes := p.tree.nodes[:cap(p.tree.nodes)]
 	for {
 		var out *C.krls_node
 		if len(nodes) > 0 {
 			out = (*C.krls_node)(unsafe.Pointer(&nodes[0]))
 		}
-		n := int(C.krls_parse(p.p, &tree, text, C.uint32_t(len(src)), out, C.int32_t(len(nodes))))
+		n := int(C.krls_parse(p.p, &tree, text, C.uint32_t(len(src)), ranges, C.uint32_t(len(p.ranges)), out, C.int32_t(len(nodes))))
 		if n < 0 {
 			return nil
 		}

@@ -143,6 +143,12 @@ func TestCrateTreeCorners(t *testing.T) {
 		"/// é 日本 🙂\npub const Ä: &str = \"ö\";",
 		"mod m { #![doc = \"x\"] struct S(u8); enum E { A = 1, B { x: u8 } } }",
 		"macro_rules! m { ($x:expr) => { $x }; }\nm!(a, \"b\");",
+		// Long runs of white space, which tree-sitter is told to skip (readRanges): after a
+		// line comment, inside strings and block comments, with CRLF and tabs.
+		"// c" + strings.Repeat(" ", 40) + "\n" + strings.Repeat(" \n", 30) + "pub fn f();",
+		"const S: &str = \"a" + strings.Repeat(" ", 50) + "\n" + strings.Repeat("\t", 20) + "b\";\n/* x" + strings.Repeat("\r\n  ", 20) + "*/ struct T;",
+		"fn g() {" + strings.Repeat(" ", 100) + "}" + strings.Repeat("\n", 40) + "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tenum E { A }",
+		strings.Repeat(" ", 64),
 		big,
 	} {
 		compareTrees(t, fmt.Sprintf("%.30q", src), []byte(src))
