@@ -65,6 +65,7 @@ func parseBindgenText(text string, file string, src Source) ([]Item, []Problem) 
 	// Every item but enum variants and tuple fields starts with "pub ": counting them (a fast
 	// vectorised search) sizes the slice, which is most of the memory; growing it would copy.
 	s.items = make([]Item, 0, strings.Count(text, "pub ")+16)
+	adviseHugeItems(s.items)
 	s.next()
 	s.parseItems(prefix, false)
 	s.resolveUses()

@@ -386,6 +386,7 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 		return &parts[k][i]
 	}
 	out := make([]Item, n)
+	adviseHugeItems(out)
 	lo := make([]int, len(parts))
 	if n < mergeSplitMin {
 		mergeRange(get, lo, size, out)
@@ -411,6 +412,14 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 	mergeRange(get, lo, mid, out[:below])
 	wg.Wait()
 	return out
+}
+
+// adviseHugeItems asks the kernel to back a large slab of Items with huge pages, as Load's
+// slabs are (dbSlab): the 16 MB of 6.12's Items are 4,000 page faults in 4 KiB pages.
+func adviseHugeItems(items []Item) {
+	if size := uintptr(cap(items)) * unsafe.Sizeof(Item{}); dbHugePages && size >= 2*dbHugePage {
+		dbAdviseHuge(unsafe.Pointer(unsafe.SliceData(items)), size)
+	}
 }
 
 // mergeSplitMin is the size from which mergeItems uses two goroutines (a variable for tests).
