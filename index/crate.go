@@ -105,7 +105,6 @@ func (d *discovery) run(r *resolver) {
 	if d.seen == nil {
 		d.seen = map[string]bool{}
 	}
-	parsers := make(chan *crateParser, d.workers)
 	sem := make(chan struct{}, d.workers)
 	var queue []*fileJob
 	submit := func(jobs []fileJob, level int) {
@@ -121,7 +120,7 @@ func (d *discovery) run(r *resolver) {
 			j.done = make(chan struct{})
 			go func() {
 				sem <- struct{}{}
-				d.load(j, parsers)
+				d.load(j)
 				<-sem
 				close(j.done)
 			}()
@@ -174,15 +173,15 @@ func (d *discovery) run(r *resolver) {
 			d.pending = nil
 		}
 	}
-	close(parsers)
-	for p := range parsers {
-		p.close()
-	}
 }
 
 var errSkip = fmt.Errorf("skipped")
 
-func (d *discovery) load(j *fileJob, parsers chan *crateParser) {
+// crateParsers keeps the parsers of earlier runs, with their grown tree buffers, for the next
+// (the server re-indexes as files change); at most 4, the most workers a run has.
+var crateParsers = make(chan *crateParser, 4)
+
+func (d *discovery) load(j *fileJob) {
 	abs := joinPath(d.root, j.rel)
 	st, err := os.Stat(abs)
 	if err != nil {
@@ -217,13 +216,13 @@ func (d *discovery) load(j *fileJob, parsers chan *crateParser) {
 	}
 	var p *crateParser
 	select {
-	case p = <-parsers:
+	case p = <-crateParsers:
 	default:
 		p = newCrateParser()
 	}
 	j.file = parseCrateFile(p, j.rel, data, hash)
 	select {
-	case parsers <- p:
+	case crateParsers <- p:
 	default:
 		p.close()
 	}
