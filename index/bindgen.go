@@ -52,6 +52,19 @@ func ParseBindgen(data []byte, file string, src Source) ([]Item, []Problem) {
 // parseBindgenText is ParseBindgen over text the caller never modifies: the items' strings
 // point into it, so Build passes the file's bytes without the copy ParseBindgen makes.
 func parseBindgenText(text string, file string, src Source) ([]Item, []Problem) {
+	items := make([]Item, 0, bindgenEstimate(text))
+	adviseHugeItems(items)
+	return parseBindgenInto(text, file, src, items)
+}
+
+// bindgenEstimate is the room parseBindgenInto needs for text. Every item but enum variants
+// and tuple fields starts with "pub ": counting them (a fast vectorised search) sizes the
+// slice, which is most of the memory; growing it would copy.
+func bindgenEstimate(text string) int { return strings.Count(text, "pub ") + 16 }
+
+// parseBindgenInto is parseBindgenText appending to items, which has room for
+// bindgenEstimate(text) items (Build passes part of one slab for all the bindgen outputs).
+func parseBindgenInto(text string, file string, src Source, items []Item) ([]Item, []Problem) {
 	prefix := "bindings::"
 	if src == SourceUAPI {
 		prefix = "uapi::"
@@ -62,10 +75,7 @@ func parseBindgenText(text string, file string, src Source) ([]Item, []Problem) 
 		source: src,
 		line:   1,
 	}
-	// Every item but enum variants and tuple fields starts with "pub ": counting them (a fast
-	// vectorised search) sizes the slice, which is most of the memory; growing it would copy.
-	s.items = make([]Item, 0, strings.Count(text, "pub ")+16)
-	adviseHugeItems(s.items)
+	s.items = items
 	s.next()
 	s.parseItems(prefix, false)
 	s.resolveUses()

@@ -84,11 +84,21 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 		mu.Unlock()
 	}
 
-	// The bindgen outputs: one goroutine each; an unchanged file keeps its items.
+	// The bindgen outputs: one goroutine each; an unchanged file keeps its items. Those parsed
+	// afresh share one slab of Items, sized once every file is read and counted, so that the
+	// sorted Items can be gathered in it rather than copied to a new 16 MB slice.
+	var (
+		est     = make([]int, len(generatedFiles))
+		counted sync.WaitGroup
+		slabs   = sync.OnceValues(func() ([]Item, [][]Item) { return newSlab(est) })
+	)
+	counted.Add(len(generatedFiles))
 	for i, g := range generatedFiles {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			countDone := sync.OnceFunc(counted.Done)
+			defer countDone()
 			abs := filepath.Join(build, filepath.FromSlash(g.Rel))
 			old, haveOld := prevFiles[fileKey(g.Rel, true)]
 			// Unchanged size and time: the file is what prev read (as Open judges it too).
@@ -126,7 +136,12 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 				return
 			}
 			// data is this goroutine's and never written: the items may point into it.
-			items, ps := parseBindgenText(unsafe.String(&data[0], len(data)), g.Rel, g.Source)
+			text := unsafe.String(&data[0], len(data))
+			est[i] = bindgenEstimate(text)
+			countDone()
+			counted.Wait()
+			_, shares := slabs()
+			items, ps := parseBindgenInto(text, g.Rel, g.Source, shares[i])
 			genItems[i], genPerm[i] = items, pathOrder(items)
 			addProblems(ps)
 		}()
@@ -217,8 +232,15 @@ func Build(ctx context.Context, t *Tree, prev *Index) (*Index, error) {
 		parts, perms = append(parts, hi), append(perms, pathOrder(hi))
 	}
 	// Merging the sorted parts gives Items in the order Finish wants, in one copy: sorting
-	// the 65000 items of 6.12 together cost more than parsing the bindings.
-	ix.Items = mergeItems(parts, perms)
+	// the 65000 items of 6.12 together cost more than parsing the bindings. When the bindgen
+	// items were parsed into one slab, they are sorted in it instead (gatherItems).
+	if slices.ContainsFunc(est, func(e int) bool { return e > 0 }) { // a slab was made
+		slab, _ := slabs()
+		ix.Items = gatherItems(slab, parts, perms)
+	}
+	if ix.Items == nil {
+		ix.Items = mergeItems(parts, perms)
+	}
 	for _, rel := range helperFiles {
 		abs := filepath.Join(t.Root, filepath.FromSlash(rel))
 		if data, info, err := readFile(abs, maxGenerated); err == nil {
@@ -389,7 +411,7 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 	adviseHugeItems(out)
 	lo := make([]int, len(parts))
 	if n < mergeSplitMin {
-		mergeRange(get, lo, size, out)
+		mergeRange(get, lo, size, func(o, k, i int) { out[o] = *get(k, i) })
 		return out
 	}
 	// The pivot is the middle path of the largest part; each part splits where its paths
@@ -408,10 +430,110 @@ func mergeItems(parts [][]Item, perms [][]int32) []Item {
 		below += mid[k]
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { mergeRange(get, mid, size, out[below:]) })
-	mergeRange(get, lo, mid, out[:below])
+	wg.Go(func() { mergeRange(get, mid, size, func(o, k, i int) { out[below+o] = *get(k, i) }) })
+	mergeRange(get, lo, mid, func(o, k, i int) { out[o] = *get(k, i) })
 	wg.Wait()
 	return out
+}
+
+// slabReserve is the room a bindgen slab keeps for the crate and helper items.
+const slabReserve = 4096
+
+// newSlab returns one slab of Items for the bindgen outputs, with room for est[i] items of
+// each and slabReserve more, and each output's share of it (empty, with that capacity).
+func newSlab(est []int) ([]Item, [][]Item) {
+	total := slabReserve
+	for _, e := range est {
+		total += e
+	}
+	slab := make([]Item, total)
+	adviseHugeItems(slab)
+	shares := make([][]Item, len(est))
+	off := 0
+	for i, e := range est {
+		shares[i] = slab[off : off : off+e]
+		off += e
+	}
+	return slab, shares
+}
+
+// gatherItems is mergeItems without a new slice: it sorts the items into slab, in place,
+// when the parts that are not in slab (crate and helper items, or parts grown past their
+// share) fit into its spare room. Parts in slab are moved along permutation cycles; the
+// others are copied in last. It returns nil when they do not fit.
+func gatherItems(slab []Item, parts [][]Item, perms [][]int32) []Item {
+	n := 0
+	size := make([]int, len(parts))
+	for k, p := range parts {
+		size[k] = partLen(p, perms[k])
+		n += size[k]
+	}
+	if n == 0 || n > len(slab) {
+		return nil
+	}
+	// The slab index of each part's first item, or -1 for a part elsewhere.
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(slab)))
+	end := base + uintptr(len(slab))*unsafe.Sizeof(Item{})
+	at := make([]int, len(parts))
+	for k, p := range parts {
+		at[k] = -1
+		if len(p) == 0 {
+			continue
+		}
+		if a := uintptr(unsafe.Pointer(unsafe.SliceData(p))); a >= base && a < end {
+			at[k] = int((a - base) / unsafe.Sizeof(Item{}))
+		}
+	}
+	idx := func(k, i int) int {
+		if perms[k] != nil {
+			return int(perms[k][i])
+		}
+		return i
+	}
+	// dst[q] is where the item at slab[q] goes (-1: no item there, or moved already);
+	// ext lists the items from elsewhere, copied after the moves.
+	dst := make([]int32, len(slab))
+	for i := range dst {
+		dst[i] = -1
+	}
+	type extItem struct {
+		o    int
+		k, i int
+	}
+	var ext []extItem
+	mergeRange(func(k, i int) *Item { return &parts[k][idx(k, i)] }, make([]int, len(parts)), size, func(o, k, i int) {
+		if at[k] >= 0 {
+			dst[at[k]+idx(k, i)] = int32(o)
+		} else {
+			ext = append(ext, extItem{o, k, idx(k, i)})
+		}
+	})
+	for q := range dst {
+		d := dst[q]
+		if d < 0 {
+			continue
+		}
+		dst[q] = -1
+		if int(d) == q {
+			continue
+		}
+		tmp := slab[q]
+		for {
+			nd := dst[d]
+			if nd < 0 {
+				slab[d] = tmp
+				break
+			}
+			dst[d] = -1
+			slab[d], tmp = tmp, slab[d]
+			d = nd
+		}
+	}
+	for _, e := range ext {
+		slab[e.o] = parts[e.k][e.i]
+	}
+	clear(slab[n:])
+	return slab[:n]
 }
 
 // adviseHugeItems asks the kernel to back a large slab of Items with huge pages, as Load's
@@ -425,8 +547,9 @@ func adviseHugeItems(items []Item) {
 // mergeSplitMin is the size from which mergeItems uses two goroutines (a variable for tests).
 var mergeSplitMin = 4096
 
-// mergeRange merges items from..to of each part into out, which has room for them all.
-func mergeRange(get func(k, i int) *Item, from, to []int, out []Item) {
+// mergeRange merges items from..to of each part: emit(o, k, i) says that the o-th item of
+// the merge is get(k, i).
+func mergeRange(get func(k, i int) *Item, from, to []int, emit func(o, k, i int)) {
 	at := append([]int(nil), from...)
 	o := 0
 	for {
@@ -458,7 +581,7 @@ func mergeRange(get func(k, i int) *Item, from, to []int, out []Item) {
 			if limitK >= 0 && (it.Path > limit || it.Path == limit && limitK < best) {
 				break
 			}
-			out[o] = *it
+			emit(o, best, at[best])
 			o++
 			at[best]++
 		}
