@@ -2,7 +2,10 @@
 
 package index
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // This file holds the hand-written text processing of the crate indexer: a small Rust token
 // scanner used on function and macro bodies (where tree-sitter would cost a cgo call per node,
@@ -32,8 +35,10 @@ func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
 
 // lexRust splits src into tokens, dropping whitespace and comments. String, char and number
 // literals become one tLit token; "::", "->", "=>" are single punctuation tokens.
-func lexRust(src string) []token {
-	toks := make([]token, 0, len(src)/4)
+func lexRust(src string) []token { return lexRustInto(make([]token, 0, len(src)/4), src) }
+
+// lexRustInto is lexRust appending to toks.
+func lexRustInto(toks []token, src string) []token {
 	i, n := 0, len(src)
 	for i < n {
 		c := src[i]
@@ -227,16 +232,26 @@ func (r *Refs) empty() bool {
 	return len(r.Calls)+len(r.Methods)+len(r.Macros)+len(r.Paths)+len(r.TraitCalls)+len(r.Bindings) == 0
 }
 
+var tokenBufs = sync.Pool{New: func() any { return new([]token) }}
+
 // scanRefs collects the references of a body (Rust code or a macro_rules transcriber).
 func scanRefs(src string) Refs {
-	toks := lexRust(src)
+	// The tokens are scratch: a pooled buffer spares 6 bytes of garbage per byte of body.
+	buf := tokenBufs.Get().(*[]token)
+	toks := lexRustInto((*buf)[:0], src)
+	defer func() {
+		clear(toks) // no strings of src kept alive by the pool
+		*buf = toks[:0]
+		tokenBufs.Put(buf)
+	}()
 	var r Refs
-	seen := map[string]bool{}
+	type ref struct{ kind, s string } // a key without concatenating
+	seen := map[ref]bool{}
 	add := func(list *[]string, kind, s string) {
-		if s == "" || seen[kind+s] {
+		if s == "" || seen[ref{kind, s}] {
 			return
 		}
-		seen[kind+s] = true
+		seen[ref{kind, s}] = true
 		*list = append(*list, s)
 	}
 	n := len(toks)
