@@ -234,11 +234,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		}
 		return o.ix, nil
 	}
-	later := func() (any, func(string) ([]byte, bool)) {
+	later := func() any {
 		if w := <-kwc; w != nil {
-			return w, w.Source
+			return w
 		}
-		return nil, nil
+		return nil
 	}
 
 	opts := lint.Options{Paths: f.paths, Dir: wd, Root: root, IndexLater: indexLater, KconfigLater: later,

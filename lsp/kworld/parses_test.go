@@ -118,43 +118,6 @@ func TestRustFiles(t *testing.T) {
 	}
 }
 
-// TestSource: a World loaded with KeepSources gives the bytes on disk of every Kconfig file of
-// a real tree, and nothing for other files; one loaded without gives nothing.
-func TestSource(t *testing.T) {
-	w, err := LoadWith(realWorld(t, "6.12").Root, "", LoadOptions{KeepSources: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := 0
-	_ = filepath.WalkDir(w.Root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		src, ok := w.Source(p)
-		if !strings.HasPrefix(d.Name(), "Kconfig") {
-			if ok {
-				t.Errorf("%s: a source kept, not a Kconfig file", p)
-			}
-			return nil
-		}
-		files++
-		disk, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ok || string(src) != string(disk) {
-			t.Errorf("%s: kept %v, same bytes %v", p, ok, string(src) == string(disk))
-		}
-		if _, ok := realWorld(t, "6.12").Source(p); ok {
-			t.Errorf("%s: a World loaded without KeepSources gave a source", p)
-		}
-		return nil
-	})
-	if files == 0 {
-		t.Error("no Kconfig file")
-	}
-}
-
 // TestRustNames: the getdents listing gives what os.ReadDir gives, on a crafted folder (a
 // folder named .rs, links) and on every folder of the real tree.
 func TestRustNames(t *testing.T) {

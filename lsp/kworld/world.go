@@ -70,14 +70,14 @@ type World struct {
 	// each call, for a World not made by Load).
 	makefiles *kbuild.Cache
 
-	// parses keeps Load's parse of each Kconfig file by absolute path, with a hash of the
-	// bytes parsed: the Kconfig checks of krls lint get the same bytes from disk and reuse it
-	// instead of parsing every Kconfig file of the tree a second time.
 	// listings keeps the .rs files of folders (see rustFiles); nil for a World not made by
 	// Load.
 	listingsMu sync.Mutex
 	listings   map[string]rustListing
 
+	// parses keeps Load's parse of each Kconfig file by absolute path, with a hash of the
+	// bytes parsed: the Kconfig checks of krls lint get the same bytes from disk and reuse it
+	// instead of parsing every Kconfig file of the tree a second time.
 	parsesMu sync.Mutex
 	parses   map[string]kconfigParse
 	seed     maphash.Seed
@@ -104,7 +104,6 @@ type rustListing struct {
 }
 
 type kconfigParse struct {
-	src  []byte // with LoadOptions.KeepSources
 	sum  uint64
 	size int
 	file *kconfig.File
@@ -128,10 +127,6 @@ func (w *World) parseKconfig(path string, text []byte) (*kconfig.File, []kconfig
 
 // LoadOptions tunes LoadWith.
 type LoadOptions struct {
-	// KeepSources keeps the bytes of every Kconfig file read, for Source: krls lint then
-	// checks those files without reading them a second time. A server leaves it off (the
-	// bytes of two thousand files, kept as long as the World).
-	KeepSources bool
 	// Listing, when set, is the folder snapshot of a run that treats the tree as unchanging
 	// (krls lint, which has walked the tree already): the Kconfig loader and the checks list
 	// folders through it instead of reading them again. A server leaves it nil.
@@ -164,24 +159,10 @@ func NeedsTree(enabled func(id string) bool) bool {
 // Load is LoadWith without options.
 func Load(root, buildDir string) (*World, error) { return LoadWith(root, buildDir, LoadOptions{}) }
 
-// Source returns the bytes of the Kconfig file path (absolute) as Load read them, when the
-// World was loaded with KeepSources; ok is false otherwise.
-func (w *World) Source(path string) (src []byte, ok bool) {
-	if w == nil || w.parses == nil {
-		return nil, false
-	}
-	w.parsesMu.Lock()
-	p, ok := w.parses[path]
-	w.parsesMu.Unlock()
-	if !ok || p.src == nil {
-		return nil, false
-	}
-	return p.src, true
-}
-
 // LoadWith reads the Kconfig files of root (kconfig.Load with AllFiles, so symbols of every
-// architecture are known; only their names with NamesOnly) and the .config of buildDir (or of root when buildDir is "" or has
-// none). Makefiles are read on demand.
+// architecture are known; only their names with NamesOnly) and the .config of buildDir (or of
+// root when buildDir is "" or has none). Makefiles are read on demand. The files' bytes are
+// not kept: they are read into recycled buffers, and a caller checking them reads them again.
 func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 	root = filepath.Clean(root)
 	w := &World{Root: root, Build: buildDir, makefiles: kbuild.NewCache(),
@@ -189,9 +170,6 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		snap: o.Listing}
 	keep := func(rel string, src []byte, f *kconfig.File, errs []kconfig.Error) {
 		p := kconfigParse{sum: maphash.Bytes(w.seed, src), size: len(src), file: f, errs: errs}
-		if o.KeepSources {
-			p.src = src
-		}
 		abs := w.Abs(rel)
 		w.parsesMu.Lock()
 		w.parses[abs] = p
@@ -205,7 +183,7 @@ func LoadWith(root, buildDir string, o LoadOptions) (*World, error) {
 		w.names = names
 	} else {
 		t, err := kconfig.Load(root, kconfig.Options{AllFiles: true, Parsed: keep, Listing: o.Listing,
-			ReuseBuffers: !o.KeepSources})
+			ReuseBuffers: true})
 		if err != nil {
 			return nil, err
 		}

@@ -66,14 +66,10 @@ type Options struct {
 	// Kconfig is the Kconfig/Kbuild model of the tree (a *kworld.World), handed to the checks
 	// as check.Context.Kconfig; nil: the checks that need it find nothing.
 	Kconfig any
-	// Source, when set, gives the bytes of files the caller has already read (the Kconfig
-	// files of the Kconfig model, kworld.World.Source): they are checked without being read
-	// again. ok false: the file is read from disk.
-	Source func(path string) (src []byte, ok bool)
 	// KconfigLater, when set, is called once the files are listed and before any is checked,
-	// and its results replace Kconfig and Source: the caller loads the Kconfig model while
-	// lint walks the tree.
-	KconfigLater func() (kconfig any, source func(path string) ([]byte, bool))
+	// and its result replaces Kconfig: the caller loads the Kconfig model while lint walks
+	// the tree.
+	KconfigLater func() any
 	// IndexLater, when set, is called once the files are listed and before any is checked,
 	// and its index replaces Index: the caller opens the index while lint walks the tree. Its
 	// error ends the run.
@@ -216,7 +212,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if opts.KconfigLater != nil {
-		opts.Kconfig, opts.Source = opts.KconfigLater()
+		opts.Kconfig = opts.KconfigLater()
 	}
 	enabled := opts.Enabled
 	if enabled == nil {
@@ -259,7 +255,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					}
 					continue
 				}
-				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, opts.Source, root, pl, enabled)
+				o.findings, o.suppressed, o.generated, o.err = lintFile(files[i], opts.Index, opts.Kconfig, root, pl, enabled)
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(files))
 				}
@@ -319,24 +315,18 @@ func sortFindings(fs []Finding) {
 
 // lintFile runs the checks on one file. It recovers a panicking check so one bad file cannot
 // end the run; the panic becomes a file error naming the check's input.
-func lintFile(f file, ix *index.Index, kc any, source func(string) ([]byte, bool), root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
-	var text []byte
-	var err error
-	if b, ok := sourceOf(source, f.abs); ok {
-		text, err = b, checkText(b)
-	} else {
-		// The bytes are read into a recycled buffer: nothing the checks return points into
-		// them (findings hold their own strings), and a whole-tree run then touches a few
-		// buffers' worth of fresh memory instead of every file's.
-		bp := readBufs.Get().(*[]byte)
-		text, err = readFile(f.abs, *bp)
-		defer func() {
-			if cap(text) <= maxPooled && cap(text) > cap(*bp) {
-				*bp = text[:0]
-			}
-			readBufs.Put(bp)
-		}()
-	}
+func lintFile(f file, ix *index.Index, kc any, root string, pl *placer, enabled func(string) bool) (fs []Finding, suppressed int, generated bool, errMsg string) {
+	// The bytes are read into a recycled buffer: nothing the checks return points into them
+	// (findings hold their own strings), and a whole-tree run then touches a few buffers' worth
+	// of fresh memory instead of every file's.
+	bp := readBufs.Get().(*[]byte)
+	text, err := readFile(f.abs, *bp)
+	defer func() {
+		if cap(text) <= maxPooled && cap(text) > cap(*bp) {
+			*bp = text[:0]
+		}
+		readBufs.Put(bp)
+	}()
 	if err == errSkipped {
 		return nil, 0, true, ""
 	}

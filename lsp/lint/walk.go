@@ -395,16 +395,3 @@ func checkText(b []byte) error {
 	}
 	return nil
 }
-
-// sourceOf returns the caller's bytes of p (Options.Source) when it has them and they are
-// within the size readFile accepts; larger ones are read, and refused, as usual.
-func sourceOf(source func(string) ([]byte, bool), p string) ([]byte, bool) {
-	if source == nil {
-		return nil, false
-	}
-	b, ok := source(p)
-	if !ok || int64(len(b)) > MaxFileSize {
-		return nil, false
-	}
-	return b, true
-}
