@@ -27,17 +27,10 @@ func DefinedNames(src []byte, def func(name []byte)) {
 	off := 0
 	cont := false // the line continues the previous one (backslash-newline)
 	for off < len(src) {
-		e := bytes.IndexByte(src[off:], '\n')
-		if e < 0 {
-			e = len(src)
-		} else {
-			e += off
-		}
-		line := src[off:e]
-		next := e + 1
+		var line []byte
+		line, off = lineAt(src, off)
 		startsStatement := !cont
 		cont = endsWithBackslash(line)
-		off = next
 		if !startsStatement {
 			continue
 		}
@@ -58,6 +51,16 @@ func DefinedNames(src []byte, def func(name []byte)) {
 			}
 		}
 	}
+}
+
+// lineAt returns the line of src starting at off, without its newline, and the offset of the
+// next line (past the end of src after the last line).
+func lineAt(src []byte, off int) (line []byte, next int) {
+	e := bytes.IndexByte(src[off:], '\n')
+	if e < 0 {
+		return src[off:], len(src) + 1
+	}
+	return src[off : off+e], off + e + 1
 }
 
 // endsWithBackslash reports a line (without its newline) that a backslash continues, outside
@@ -94,13 +97,8 @@ func trimBlanks(b []byte) []byte {
 func skipHelp(src []byte, off int) int {
 	first := -1
 	for off < len(src) {
-		e := bytes.IndexByte(src[off:], '\n')
-		if e < 0 {
-			e = len(src)
-		} else {
-			e += off
-		}
-		line := bytes.TrimSuffix(src[off:e], []byte{'\r'})
+		line, next := lineAt(src, off)
+		line = bytes.TrimSuffix(line, []byte{'\r'})
 		w, n := indent(string(line))
 		if len(bytes.Trim(line[n:], " \t\f\v")) > 0 {
 			if w == 0 || first >= 0 && w < first {
@@ -110,7 +108,7 @@ func skipHelp(src []byte, off int) int {
 				first = w
 			}
 		}
-		off = e + 1
+		off = next
 	}
 	return len(src)
 }
