@@ -605,17 +605,29 @@ func (o rustObject) gatedBy(name string) bool {
 	return false
 }
 
-func runRustDep(ctx *check.Context) []check.Finding {
-	w := worldOf(ctx)
-	if w == nil {
-		return nil
+// rustEntries gives the Kconfig checks of Rust objects what they share: the World, the Rust
+// objects the folder's Makefile builds, the config entries of the checked Kconfig file and
+// its line table. entries is nil when there is nothing to check (no World, no Rust object,
+// no entry).
+func rustEntries(ctx *check.Context) (w *World, objs []rustObject, entries []*kconfig.Node, ls []int) {
+	if w = worldOf(ctx); w == nil {
+		return nil, nil, nil, nil
 	}
-	objs := w.rustObjects(filepath.Dir(ctx.Path))
-	if len(objs) == 0 {
-		return nil
+	if objs = w.rustObjects(filepath.Dir(ctx.Path)); len(objs) == 0 {
+		return nil, nil, nil, nil
 	}
 	f, _ := w.parseKconfig(ctx.Path, ctx.Text)
-	ls := lineStarts(ctx.Text)
+	if entries = configEntries(f); entries == nil {
+		return nil, nil, nil, nil
+	}
+	return w, objs, entries, lineStarts(ctx.Text)
+}
+
+func runRustDep(ctx *check.Context) []check.Finding {
+	w, objs, entries, ls := rustEntries(ctx)
+	if entries == nil {
+		return nil
+	}
 	needs := func(s string) bool {
 		if s == "RUST" {
 			return true
@@ -624,7 +636,7 @@ func runRustDep(ctx *check.Context) []check.Finding {
 		return ok
 	}
 	var out []check.Finding
-	for _, n := range configEntries(f) {
+	for _, n := range entries {
 		for _, o := range objs {
 			if !o.gatedBy(n.Name) {
 				continue
@@ -648,18 +660,12 @@ func runRustDep(ctx *check.Context) []check.Finding {
 // some thirty stale C help texts (input-core called "input", ti_cpsw called "cpsw"…) that are
 // not the Rust author's business.
 func runModuleName(ctx *check.Context) []check.Finding {
-	w := worldOf(ctx)
-	if w == nil {
+	_, objs, entries, ls := rustEntries(ctx)
+	if entries == nil {
 		return nil
 	}
-	objs := w.rustObjects(filepath.Dir(ctx.Path))
-	if len(objs) == 0 {
-		return nil
-	}
-	f, _ := w.parseKconfig(ctx.Path, ctx.Text)
-	ls := lineStarts(ctx.Text)
 	var out []check.Finding
-	for _, n := range configEntries(f) {
+	for _, n := range entries {
 		if n.Help == nil {
 			continue
 		}
